@@ -1,0 +1,90 @@
+"""The one NinjaAPI at /api/v1/. Apps own their routers and add them here."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router, Schema
+
+from kompass import __version__
+from kompass.api.auth import api_key_auth
+
+api = NinjaAPI(
+    title="Kommunalkompass API",
+    version="1",
+    description=(
+        "Offene Schnittstelle des Kommunalkompass. Lesende Endpunkte sind öffentlich; "
+        "schreibende verlangen einen persönlichen API-Schlüssel (Bearer-Token)."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+system = Router(tags=["system"])
+
+
+class HealthOut(Schema):
+    status: str
+    version: str
+    database: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class MembershipOut(Schema):
+    municipality: str
+    municipality_name: str
+    role: str
+
+
+class MeOut(Schema):
+    email: str
+    name: str
+    is_atlas_editor: bool
+    memberships: list[MembershipOut]
+
+
+@system.get(
+    "/health", response={200: HealthOut, 503: HealthOut}, summary="Betriebszustand", auth=None
+)
+def health(request: HttpRequest) -> tuple[int, HealthOut]:
+    """Whether the application and its database answer. Used by load balancers."""
+    vendor = connection.vendor
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status = "ok"
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        status = "error"
+    return (200 if status == "ok" else 503), HealthOut(
+        status=status, version=__version__, database=vendor
+    )
+
+
+@system.get(
+    "/me",
+    response={200: MeOut, 401: ErrorOut},
+    auth=api_key_auth,
+    summary="Eigenes Konto (mit API-Schlüssel)",
+)
+def me(request: HttpRequest) -> MeOut:
+    """The account behind the API key, with its memberships; proves the key works."""
+    user = request.auth  # type: ignore[attr-defined]
+    return MeOut(
+        email=user.email,
+        name=user.name,
+        is_atlas_editor=user.is_atlas_editor,
+        memberships=[
+            MembershipOut(
+                municipality=m.municipality.slug,
+                municipality_name=m.municipality.name,
+                role=m.role,
+            )
+            for m in user.memberships.select_related("municipality")
+        ],
+    )
+
+
+api.add_router("/", system)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kompass.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("kommunen/<slug:slug>/", views.municipality_detail, name="municipality_detail"),
+]
