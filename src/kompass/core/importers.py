@@ -126,7 +126,7 @@ class ImportReport:
     skipped: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
-        skipped = ", ".join(f"{count} {what}" for what, count in self.skipped.items())
+        skipped = ", ".join(f"{what}: {count}" for what, count in self.skipped.items())
         return (
             f"{self.document} (Stand {self.reference_date:%d.%m.%Y}): "
             f"{self.created} neu, {self.updated} aktualisiert, {self.unchanged} unverändert"
@@ -246,6 +246,8 @@ def _parse_rows(
         if not satzart or not satzart.isdigit():
             # Header continuation rows, footnotes and blank rows carry no Satzart.
             continue
+        if [_text(v) for v in values[:3]] == ["1", "2", "3"]:
+            continue  # the row numbering the columns below the header
         if satzart not in {"10", "20", "30", "40", "50", "60"}:
             errors.append(RowError(number, "Satzart", f"Unbekannte Satzart „{satzart}“."))
             continue
@@ -416,7 +418,7 @@ def _write(parsed: list[ParsedRow], report: ImportReport, progress: Progress | N
 
 def _free_slug(row: ParsedRow, taken: set[str]) -> str:
     base = slugify(row.name.translate(UMLAUTS)) or row.ags
-    if row.kind == MunicipalityKind.DISTRICT:
+    if row.kind == MunicipalityKind.DISTRICT and not base.startswith(("landkreis-", "kreis-")):
         base = f"landkreis-{base}"
     return base if base not in taken else f"{base}-{row.ags}"
 

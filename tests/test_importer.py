@@ -1,0 +1,162 @@
+"""The Destatis GV-ISys importer: real XLSX files, upserts by AGS, all-or-nothing errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kompass.core.importers import DirectoryImportError, import_municipalities
+from kompass.core.models import Municipality, MunicipalityKind, Source
+from kompass.core.services import sources_of
+from tests.gv_isys import SAMPLE_ROWS, write_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sample_is_imported_with_kinds_districts_and_provenance(sample_directory: Path) -> None:
+    report = import_municipalities(sample_directory)
+    assert (report.created, report.updated, report.unchanged) == (8, 0, 0)
+    assert report.skipped == {"gemeindefreie Gebiete": 1}
+    assert report.reference_date == dt.date(2023, 12, 31)
+
+    musterstadt = Municipality.objects.get(ags="01099001")
+    assert musterstadt.name == "Musterstadt"
+    assert musterstadt.official_name == "Musterstadt, Stadt"
+    assert musterstadt.kind == MunicipalityKind.TOWN
+    assert musterstadt.land == "SH"
+    assert musterstadt.population == 42_318
+    assert musterstadt.population_date == dt.date(2023, 12, 31)
+    assert musterstadt.area_km2 == Decimal("61.07")
+    assert musterstadt.latitude == Decimal("54.123456")
+    assert musterstadt.longitude == Decimal("10.123456")
+    assert musterstadt.postal_code == "24990"
+    assert musterstadt.size_class == "medium_town"
+    assert musterstadt.district is not None and musterstadt.district.ags == "01099"
+    assert musterstadt.district.kind == MunicipalityKind.DISTRICT
+
+    modellstadt = Municipality.objects.get(ags="01098000")
+    assert modellstadt.kind == MunicipalityKind.KREISFREI_CITY
+    assert modellstadt.district is None
+    assert Municipality.objects.get(ags="01099004").kind == MunicipalityKind.TOWN  # Gr. Kreisstadt
+    assert not Municipality.objects.filter(name__startswith="Forst").exists()
+
+    (source,) = sources_of(musterstadt)
+    assert source.document == sample_directory.name
+    assert source.line_start == source.line_end == 13  # the row in the sheet
+    assert source.reference_date == dt.date(2023, 12, 31)
+
+
+def test_same_name_gets_distinct_stable_slugs(sample_directory: Path) -> None:
+    import_municipalities(sample_directory)
+    assert Municipality.objects.get(ags="01099001").slug == "musterstadt"
+    assert Municipality.objects.get(ags="03999001").slug == "musterstadt-03999001"
+    assert Municipality.objects.get(ags="03999").slug == "landkreis-probeland"
+    assert Municipality.objects.get(ags="01099").slug == "landkreis-musterkreis"
+
+
+def test_reimport_updates_and_never_duplicates(sample_directory: Path, tmp_path: Path) -> None:
+    import_municipalities(sample_directory)
+    rows = [list(row) for row in SAMPLE_ROWS]
+    musterstadt = next(row for row in rows if row[0] == "60" and row[2] == "01" and row[7] == "Musterstadt, Stadt")
+    musterstadt[9] = 43_001
+    newer = write_workbook(
+        tmp_path / "auszug-2024.xlsx",
+        rows,
+        title="Alle politisch selbständigen Gemeinden am 31.12.2024",
+    )
+    report = import_municipalities(newer)
+    assert (report.created, report.updated) == (0, 6)  # the six with inhabitants: new date
+    assert Municipality.objects.count() == 8
+    municipality = Municipality.objects.get(ags="01099001")
+    assert municipality.population == 43_001
+    assert municipality.population_date == dt.date(2024, 12, 31)
+    assert municipality.slug == "musterstadt"
+    assert {s.document for s in sources_of(municipality)} == {
+        sample_directory.name,
+        "auszug-2024.xlsx",
+    }
+    again = import_municipalities(newer)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 8)
+    assert Source.objects.filter(document="auszug-2024.xlsx").count() == 8
+
+
+def test_malformed_file_is_rejected_whole_with_row_level_errors(
+    sample_directory: Path, tmp_path: Path
+) -> None:
+    import_municipalities(sample_directory)
+    before = list(Municipality.objects.values_list("ags", "population").order_by("ags"))
+    rows = [list(row) for row in SAMPLE_ROWS]
+    rows[3][9] = 999_999  # a valid change that must not land
+    rows[6][9] = "viele"  # Musterstadt: population not a number
+    rows[8][15] = "99,1"  # Beispieldorf: latitude outside Germany
+    rows[9][2] = "17"  # Probehausen: no such Land
+    bad = write_workbook(tmp_path / "kaputt.xlsx", rows)
+    with pytest.raises(DirectoryImportError) as caught:
+        import_municipalities(bad)
+    messages = [str(error) for error in caught.value.errors]
+    assert messages == [
+        "Zeile 13, Spalte „Bevölkerung insgesamt“: „viele“ ist keine ganze Zahl.",
+        "Zeile 15, Spalte „Breitengrad“: 99.100000 liegt nicht in Deutschland (47 bis 55,2).",
+        "Zeile 16, Spalte „Land“: „17“ ist kein Landesschlüssel (01 bis 16).",
+    ]
+    assert "nichts geändert" in str(caught.value)
+    after = list(Municipality.objects.values_list("ags", "population").order_by("ags"))
+    assert after == before
+
+
+def test_duplicate_keys_and_unknown_district_are_errors(tmp_path: Path) -> None:
+    rows = [list(row) for row in SAMPLE_ROWS]
+    rows.append(list(rows[6]))  # Musterstadt twice
+    rows.append(["60", "64", "01", "0", "97", "0001", "001", "Irgendwo", "1", 10])
+    path = write_workbook(tmp_path / "doppelt.xlsx", rows)
+    with pytest.raises(DirectoryImportError) as caught:
+        import_municipalities(path)
+    text = str(caught.value)
+    assert "Der Schlüssel 01099001 steht schon in Zeile 13." in text
+    assert "Der Landkreis 01097 steht weder in der Datei noch in der Datenbank." in text
+    assert Municipality.objects.count() == 0
+
+
+def test_missing_reference_date_needs_the_option(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "ohne-datum.xlsx", title=None)
+    with pytest.raises(DirectoryImportError, match="Kein Stichtag gefunden"):
+        import_municipalities(path)
+    report = import_municipalities(path, reference_date=dt.date(2022, 6, 30))
+    assert report.reference_date == dt.date(2022, 6, 30)
+    assert Municipality.objects.get(ags="01099001").population_date == dt.date(2022, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"AGS;Name\n01001000;Flensburg\n", "keine lesbare XLSX-Arbeitsmappe"),
+        (None, "Keine Kopfzeile mit „Satzart“"),
+    ],
+)
+def test_files_of_another_shape_are_rejected(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "andere.xlsx"
+    if content is None:
+        write_workbook(path, header=False)
+    else:
+        path.write_bytes(content)
+    with pytest.raises(DirectoryImportError, match=message):
+        import_municipalities(path)
+
+
+def test_command_reports_success_and_errors(
+    sample_directory: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("import_municipalities", str(sample_directory))
+    assert "8 neu, 0 aktualisiert, 0 unverändert" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="gibt es nicht"):
+        call_command("import_municipalities", str(tmp_path / "fehlt.xlsx"))
+    with pytest.raises(CommandError, match="kein Datum"):
+        call_command(
+            "import_municipalities", str(sample_directory), "--stichtag", "31.12.2023"
+        )
