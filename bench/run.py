@@ -53,7 +53,11 @@ PASSED_THROUGH = ("KOMPASS_WORKERS", "KOMPASS_THREADS")
 APP_VARIABLES = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
 DEFAULT_THREADS_PER_WORKER = 4
 
+#: wrk's error counters; "status" counts responses >= 400 only.
 ERROR_KINDS = ("connect", "read", "write", "status", "timeout")
+#: Errors that add up to the total: socket errors plus every response outside 200-299
+#: (counted by report.lua; it includes wrk's "status" count).
+COUNTED_ERRORS = ("connect", "read", "write", "timeout", "non2xx")
 
 
 class BenchError(Exception):
@@ -85,7 +89,7 @@ class WrkResult:
 
     @property
     def error_count(self) -> int:
-        return sum(self.errors.values())
+        return sum(self.errors[kind] for kind in COUNTED_ERRORS)
 
 
 @dataclass(frozen=True)
@@ -174,15 +178,23 @@ def wrk_version(wrk: str) -> str:
     return first_line.split(" Copyright")[0].strip()
 
 
-def server_workers() -> int:
-    configured = os.environ.get("KOMPASS_WORKERS")
-    if configured:
+def configured_number(name: str, default: int) -> int | str:
+    """The server's setting as the platform will read it (an invalid value is shown as is)."""
+    configured = os.environ.get(name)
+    if not configured:
+        return default
+    try:
         return int(configured)
-    return min(2 * (os.cpu_count() or 1) + 1, 9)
+    except ValueError:
+        return configured
 
 
-def server_threads() -> int:
-    return int(os.environ.get("KOMPASS_THREADS") or DEFAULT_THREADS_PER_WORKER)
+def server_workers() -> int | str:
+    return configured_number("KOMPASS_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 9))
+
+
+def server_threads() -> int | str:
+    return configured_number("KOMPASS_THREADS", DEFAULT_THREADS_PER_WORKER)
 
 
 def cpu_model() -> str:
@@ -462,7 +474,10 @@ def parse_wrk_output(output: str) -> WrkResult:
         return WrkResult(
             requests=int(values["requests"]),
             duration_s=values["duration_us"] / 1_000_000,
-            errors={kind: int(values[f"errors_{kind}"]) for kind in ERROR_KINDS},
+            errors={
+                **{kind: int(values[f"errors_{kind}"]) for kind in ERROR_KINDS},
+                "non2xx": int(values["non2xx"]),
+            },
             p50_ms=values["latency_p50_us"] / 1000,
             p95_ms=values["latency_p95_us"] / 1000,
             p99_ms=values["latency_p99_us"] / 1000,
@@ -558,6 +573,7 @@ def print_report(rows: Sequence[Row]) -> None:
         print()
         print("ERRORS: these runs had failed requests; their numbers are not valid:")
         print("\n".join(notes))
+        print("(non2xx = responses outside 200-299; status = wrk's count of those >= 400)")
 
 
 def static_paths(rows: Sequence[Row]) -> str:
@@ -619,13 +635,23 @@ def bench(options: Options) -> int:
     return 1 if error_notes(rows) else 0
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds the with-blocks: server, database, temp dir
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return bench(options)
     except BenchError as exc:
         print(f"\nbench failed: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(
+            "\nbench interrupted; the server, database and temp dir are cleaned up", file=sys.stderr
+        )
+        return 130
 
 
 if __name__ == "__main__":

@@ -132,6 +132,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "kompass.accounts.throttling.login_username"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"

@@ -148,6 +148,11 @@ class Municipality(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("core:municipality_detail", args=[self.slug])
 
+    @property
+    def size_class_label(self) -> str:
+        """German label of the BBSR size class ("" when unknown)."""
+        return str(SizeClass(self.size_class).label) if self.size_class else ""
+
 
 class FieldOfAction(models.Model):
     """One of the atlas's ten fields of action (Handlungsfelder); slugs are a contract."""

@@ -1,0 +1,77 @@
+"""The API: health, token authentication, and the OpenAPI contract (snapshot)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from kompass import __version__
+from kompass.accounts.services import create_api_token, revoke_api_token
+from tests.conftest import Personas
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "openapi.json"
+
+
+@pytest.mark.django_db
+def test_health_reports_status_version_and_database(client: Client) -> None:
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "version": __version__,
+        "database": {"sqlite": "sqlite", "postgresql": "postgresql"}[connection.vendor],
+    }
+
+
+@pytest.mark.django_db
+def test_me_requires_a_valid_api_key(client: Client, personas: Personas) -> None:
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer kk_falsch").status_code == 401
+    token, key = create_api_token(personas.anna, "Test")
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert response.json() == {
+        "email": "anna@musterstadt.example",
+        "name": "Anna Admin",
+        "is_atlas_editor": False,
+        "memberships": [
+            {"municipality": "musterstadt", "municipality_name": "Musterstadt", "role": "admin"}
+        ],
+    }
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    revoke_api_token(personas.anna, token.pk)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+@pytest.mark.django_db
+def test_api_key_of_deactivated_user_is_refused(client: Client, personas: Personas) -> None:
+    _, key = create_api_token(personas.ben, "Test")
+    personas.ben.is_active = False
+    personas.ben.save()
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+@pytest.mark.django_db
+def test_docs_page_is_served_locally(client: Client) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle" in body
+    assert "cdn" not in body.lower()
+
+
+def test_openapi_matches_snapshot(client: Client) -> None:
+    """Catches accidental API changes. After an intended change, regenerate with
+    KOMPASS_TEST_UPDATE_SNAPSHOTS=1 and review the diff."""
+    schema = client.get("/api/v1/openapi.json").json()
+    rendered = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if os.environ.get("KOMPASS_TEST_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(rendered, encoding="utf-8")
+    assert rendered == SNAPSHOT.read_text(encoding="utf-8")
+    assert set(schema["paths"]) >= {"/api/v1/health", "/api/v1/me"}

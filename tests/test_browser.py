@@ -1,0 +1,142 @@
+"""Browser journey in real headless Chromium: sign in as a persona, walk the navigation, use
+the keyboard, and check every visited page with axe-core (WCAG 2.1 A/AA + best practices)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import PASSWORD, Personas
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+axe = Axe()
+
+
+def assert_accessible(page: Any) -> None:
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def watch_console(page: Any) -> list[str]:
+    """Collect CSP violations, script errors and failed assets (stylesheets, scripts, images).
+
+    Pages answered with 400/404 on purpose are documents and not counted; Chromium logs them
+    as "Failed to load resource", so that console line is judged by the response instead.
+    """
+    problems: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(message.text)
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    return problems
+
+
+def test_signed_in_journey_through_the_navigation(
+    page: Any, live_server: Any, personas: Personas
+) -> None:
+    from kompass.core.shipped import load_fields_of_action
+
+    load_fields_of_action()
+    problems = watch_console(page)
+    base = live_server.url
+
+    page.goto(base + "/")
+    assert page.locator("h1").inner_text().startswith("Digitale Kommune")
+    assert_accessible(page)
+
+    # Keyboard: the first Tab reaches the skip link, Enter moves focus into the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Zum Inhalt springen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhalt"
+
+    page.get_by_role("link", name="Anmelden").click()
+    assert page.locator("h1").inner_text() == "Anmelden"
+    assert_accessible(page)
+    # A wrong password shows the error in German, accessibly.
+    page.get_by_label("E-Mail-Adresse").fill("anna@musterstadt.example")
+    page.get_by_label("Passwort").fill("falsch")
+    page.get_by_role("button", name="Anmelden").click()
+    assert "nicht korrekt" in page.locator(".form-errors").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.keyboard.press("Enter")  # submit from the keyboard
+    page.wait_for_url(base + "/konto/")
+    assert page.locator("h1").inner_text() == "Mein Konto"
+    assert_accessible(page)
+
+    navigation = page.get_by_role("navigation", name="Hauptnavigation")
+    for label, heading in [
+        ("Atlas", "Atlas"),
+        ("Digitalcheck", "Digitalcheck"),
+        ("Umfragen", "Umfragen"),
+        ("Strategie", "Strategie"),
+        ("KI-Kompass", "KI-Kompass"),
+    ]:
+        navigation.get_by_role("link", name=label).click()
+        assert page.locator("h1").inner_text() == heading
+        current = navigation.locator("[aria-current=page]")
+        assert current.inner_text() == label
+        assert_accessible(page)
+
+    footer = page.get_by_role("navigation", name="Rechtliches")
+    for label, heading in [
+        ("Impressum", "Impressum"),
+        ("Datenschutz", "Datenschutzerklärung"),
+        ("Barrierefreiheit", "Erklärung zur Barrierefreiheit"),
+    ]:
+        footer.get_by_role("link", name=label).click()
+        assert page.locator("h1").inner_text() == heading
+        assert_accessible(page)
+
+    page.get_by_role("link", name="Mein Konto").click()
+    page.get_by_role("link", name="Mitglieder von Musterstadt").click()
+    assert page.locator("h1").inner_text() == "Mitglieder von Musterstadt"
+    assert_accessible(page)
+    page.get_by_label("E-Mail-Adresse").fill("keine-adresse")
+    page.get_by_role("button", name="Einladung senden").click()
+    assert "gültige E-Mail-Adresse" in page.locator(".errorlist").inner_text()
+    assert_accessible(page)
+
+    page.goto(base + "/kommunen/musterstadt/")
+    assert page.locator("h1").inner_text() == "Musterstadt"
+    assert_accessible(page)
+
+    page.goto(base + "/gibt-es-nicht/")
+    assert page.locator("h1").inner_text() == "Seite nicht gefunden"
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Abmelden").click()
+    assert page.get_by_role("link", name="Anmelden").is_visible()
+    assert problems == []
+
+
+def test_outsider_sees_not_found_for_private_pages(
+    page: Any, live_server: Any, personas: Personas
+) -> None:
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("ben@beispieldorf.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(live_server.url + "/konto/")
+    response = page.goto(live_server.url + "/kommunen/musterstadt/mitglieder/")
+    assert response is not None and response.status == 404
+    assert "mia@musterstadt.example" not in page.content()
