@@ -95,7 +95,12 @@ def test_signup_only_by_invitation(client: Client, personas: Personas) -> None:
     page = client.get(link)
     assert "Sie sind eingeladen, Musterstadt als Mitglied beizutreten" in page.content.decode()
     response = client.post(
-        link, {"name": "Nora Neu", "password1": "Sicheres-Passwort-1", "password2": "Sicheres-Passwort-1"}
+        link,
+        {
+            "name": "Nora Neu",
+            "password1": "Sicheres-Passwort-1",
+            "password2": "Sicheres-Passwort-1",
+        },
     )
     assert response.status_code == 302
     nora = User.objects.get(email="neu@musterstadt.example")
@@ -114,7 +119,9 @@ def test_invitation_form_validates(client: Client, personas: Personas) -> None:
     body = response.content.decode()
     assert "Dieses Feld ist zwingend erforderlich." in body
     assert "Die beiden Passwörter stimmen nicht überein." in body
-    response = client.post(link, {"name": "N", "password1": "12345678901", "password2": "12345678901"})
+    response = client.post(
+        link, {"name": "N", "password1": "12345678901", "password2": "12345678901"}
+    )
     assert "Dieses Passwort ist komplett numerisch." in response.content.decode()
     assert not User.objects.filter(email="neu@musterstadt.example").exists()
 
@@ -148,8 +155,14 @@ def test_duplicate_member_cannot_be_invited(client: Client, personas: Personas) 
 
 @pytest.mark.parametrize(
     ("persona", "status", "sees_form"),
-    [("anna", 200, True), ("sven", 200, True), ("mia", 200, False), ("ben", 404, False),
-     ("clara", 404, False), ("erik", 404, False)],
+    [
+        ("anna", 200, True),
+        ("sven", 200, True),
+        ("mia", 200, False),
+        ("ben", 404, False),
+        ("clara", 404, False),
+        ("erik", 404, False),
+    ],
 )
 def test_member_list_permissions(
     client: Client, personas: Personas, persona: str, status: int, sees_form: bool

@@ -18,9 +18,7 @@ ANALYSIS = Path(kompass.analysis.__file__).parent
 
 
 def analysis_modules() -> list[str]:
-    return [
-        f"kompass.analysis.{info.name}" for info in pkgutil.iter_modules([str(ANALYSIS)])
-    ]
+    return [f"kompass.analysis.{info.name}" for info in pkgutil.iter_modules([str(ANALYSIS)])]
 
 
 def test_no_module_imports_django() -> None:
@@ -43,7 +41,9 @@ def test_importing_analysis_does_not_load_django() -> None:
         + "".join(f"importlib.import_module('{m}');" for m in analysis_modules())
         + "print('django' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"
 
 

@@ -15,7 +15,9 @@ PRODUCTION = {
 }
 
 
-def manage(args: list[str], extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def manage(
+    args: list[str], extra: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KOMPASS_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)
     env.update(extra)

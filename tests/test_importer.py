@@ -61,7 +61,9 @@ def test_same_name_gets_distinct_stable_slugs(sample_directory: Path) -> None:
 def test_reimport_updates_and_never_duplicates(sample_directory: Path, tmp_path: Path) -> None:
     import_municipalities(sample_directory)
     rows = [list(row) for row in SAMPLE_ROWS]
-    musterstadt = next(row for row in rows if row[0] == "60" and row[2] == "01" and row[7] == "Musterstadt, Stadt")
+    musterstadt = next(
+        row for row in rows if row[0] == "60" and row[2] == "01" and row[7] == "Musterstadt, Stadt"
+    )
     musterstadt[9] = 43_001
     newer = write_workbook(
         tmp_path / "auszug-2024.xlsx",
@@ -157,6 +159,4 @@ def test_command_reports_success_and_errors(
     with pytest.raises(CommandError, match="gibt es nicht"):
         call_command("import_municipalities", str(tmp_path / "fehlt.xlsx"))
     with pytest.raises(CommandError, match="kein Datum"):
-        call_command(
-            "import_municipalities", str(sample_directory), "--stichtag", "31.12.2023"
-        )
+        call_command("import_municipalities", str(sample_directory), "--stichtag", "31.12.2023")

@@ -10,7 +10,9 @@ from kompass.analysis.size_classes import size_class
 from kompass.core.models import Land, Municipality, MunicipalityKind, SizeClass
 
 
-def make(population: int | None, kind: str = MunicipalityKind.TOWN, **extra: object) -> Municipality:
+def make(
+    population: int | None, kind: str = MunicipalityKind.TOWN, **extra: object
+) -> Municipality:
     number = Municipality.objects.count() + 1
     return Municipality.objects.create(
         name=f"Ort {number}",

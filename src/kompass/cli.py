@@ -57,7 +57,9 @@ def run(args: argparse.Namespace) -> None:
     # Forked workers must not share the connections the preparation opened.
     connections.close_all()
     workers = args.workers or settings.CONFIG.workers
-    serve(host=args.host, port=args.port, workers=workers, threads=settings.CONFIG["KOMPASS_THREADS"])
+    serve(
+        host=args.host, port=args.port, workers=workers, threads=settings.CONFIG["KOMPASS_THREADS"]
+    )
 
 
 def manage(argv: Sequence[str]) -> None:

@@ -18,7 +18,8 @@ from typing import Any
 
 #: The development secret key. Fine for tests and a local try-out, rejected by a system check
 #: (``kompass.E001``) whenever DEBUG is off.
-DEV_SECRET_KEY = "django-insecure-kommunalkompass-nur-fuer-entwicklung-nicht-produktiv-nutzen"
+_DEV_KEY_TEXT = "django-insecure-kommunalkompass-nur-fuer-entwicklung-nicht-produktiv-nutzen"
+DEV_SECRET_KEY = _DEV_KEY_TEXT  # noqa: S105 - public on purpose, refused in production
 
 #: Variables with this prefix steer the test harness only and are not settings.
 TEST_PREFIX = "KOMPASS_TEST_"
@@ -199,7 +200,5 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
             shown = "(verborgen)" if name in SECRET_SETTINGS else repr(raw)
             problems.append(f"Ungültiger Wert für {name}: {shown} ({exc}).")
     if problems:
-        raise ConfigError(
-            "Die Konfiguration ist fehlerhaft:\n- " + "\n- ".join(problems)
-        )
+        raise ConfigError("Die Konfiguration ist fehlerhaft:\n- " + "\n- ".join(problems))
     return Config(values)

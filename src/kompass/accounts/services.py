@@ -36,12 +36,11 @@ def invite_user(
     elif not invited_by.can_manage_members_of(municipality):
         raise PermissionDenied("Nur die kommunale Administration darf einladen.")
     email = email.strip().lower()
-    if municipality and Membership.objects.filter(
-        municipality=municipality, user__email=email
-    ).exists():
-        raise ValidationError(
-            {"email": f"{email} ist bereits Mitglied von {municipality.name}."}
-        )
+    if (
+        municipality
+        and Membership.objects.filter(municipality=municipality, user__email=email).exists()
+    ):
+        raise ValidationError({"email": f"{email} ist bereits Mitglied von {municipality.name}."})
     token, token_hash = Invitation.new_token()
     with transaction.atomic():
         Invitation.objects.filter(

@@ -29,9 +29,7 @@ urlpatterns = [
     ),
     path(
         "konto/passwort-vergessen/gesendet/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="accounts/password_reset_done.html"
-        ),
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
         name="password_reset_done",
     ),
     path(

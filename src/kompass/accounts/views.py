@@ -160,7 +160,8 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "user__name", "user__email"
             ),
             "invitations": [
-                i for i in municipality.invitations.filter(accepted_at=None, revoked_at=None)
+                i
+                for i in municipality.invitations.filter(accepted_at=None, revoked_at=None)
                 if i.is_open
             ]
             if can_manage

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 
-from kompass.core.models import FieldOfAction, FieldOfActionMapping, Municipality, Source, Vocabulary
+from kompass.core.models import (
+    FieldOfAction,
+    FieldOfActionMapping,
+    Municipality,
+    Source,
+    Vocabulary,
+)
 
 
 class SourceInline(GenericTabularInline):

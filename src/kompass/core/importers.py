@@ -13,6 +13,7 @@ municipalities by their AGS and never duplicates them; slugs, once given, stay s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import zipfile
@@ -71,7 +72,9 @@ DATE_IN_TITLE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 # Germany's extent with a margin; catches swapped or misplaced coordinates.
 LATITUDE_RANGE = (Decimal("47.0"), Decimal("55.2"))
 LONGITUDE_RANGE = (Decimal("5.8"), Decimal("15.1"))
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,9 @@ def import_municipalities(
     return report
 
 
-def _read_rows(source: str | Path | BinaryIO) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], dt.date | None]:
+def _read_rows(
+    source: str | Path | BinaryIO,
+) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], dt.date | None]:
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -215,10 +220,8 @@ def _read_rows(source: str | Path | BinaryIO) -> tuple[Iterator[tuple[int, tuple
             return iterator, title_date
         for value in values:
             if title_date is None and isinstance(value, str) and (m := DATE_IN_TITLE.search(value)):
-                try:
+                with contextlib.suppress(ValueError):  # "31.02.2023" is no date
                     title_date = dt.date(int(m[3]), int(m[2]), int(m[1]))
-                except ValueError:
-                    pass
     raise DirectoryImportError(
         [
             RowError(
@@ -255,7 +258,9 @@ def _parse_rows(
             continue
         problems: list[RowError] = []
 
-        def fail(column: int, message: str, number: int = number) -> None:
+        def fail(
+            column: int, message: str, number: int = number, problems: list[RowError] = problems
+        ) -> None:
             problems.append(RowError(number, COLUMN_LABELS[column], message))
 
         tkz = _text(values[COL_TKZ])
@@ -393,9 +398,7 @@ def _write(parsed: list[ParsedRow], report: ImportReport, progress: Progress | N
         }
         municipality = existing.get(row.ags)
         if municipality is None:
-            municipality = Municipality(
-                ags=row.ags, slug=_free_slug(row, taken_slugs), **values
-            )
+            municipality = Municipality(ags=row.ags, slug=_free_slug(row, taken_slugs), **values)
             municipality.save()
             taken_slugs.add(municipality.slug)
             report.created += 1

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kompass.analysis.size_classes import SIZE_CLASS_BOUNDS
 
-
 models.CharField.register_lookup(Length)
 
 
@@ -65,9 +64,7 @@ def _size_class_expression() -> Case:
     :func:`kompass.analysis.size_classes.size_class` so that the two cannot drift apart."""
     whens = [When(kind=MunicipalityKind.DISTRICT, then=Value(None))]
     whens.append(When(population__isnull=True, then=Value(None)))
-    whens += [
-        When(population__gte=lower, then=Value(slug)) for slug, lower in SIZE_CLASS_BOUNDS
-    ]
+    whens += [When(population__gte=lower, then=Value(slug)) for slug, lower in SIZE_CLASS_BOUNDS]
     return Case(*whens, default=Value(None), output_field=models.CharField(max_length=20))
 
 
@@ -76,7 +73,10 @@ class Municipality(models.Model):
 
     name = models.CharField(_("Name"), max_length=200)
     official_name = models.CharField(
-        _("Amtlicher Name"), max_length=250, blank=True, help_text=_("z. B. „Kiel, Landeshauptstadt“")
+        _("Amtlicher Name"),
+        max_length=250,
+        blank=True,
+        help_text=_("z. B. „Kiel, Landeshauptstadt“"),
     )
     slug = models.SlugField(_("Kurzname in Adressen"), max_length=220, unique=True)
     ags = models.CharField(
@@ -136,8 +136,7 @@ class Municipality(models.Model):
                 name="municipality_latitude_range",
             ),
             models.CheckConstraint(
-                condition=Q(longitude__isnull=True)
-                | Q(longitude__gte=-180, longitude__lte=180),
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="municipality_longitude_range",
             ),
         ]

@@ -39,7 +39,9 @@ def _lines(value: Any) -> tuple[int, int] | None:
     return int(start), int(end)
 
 
-def load_fields_of_action(path: Path = FIELDS_FILE, progress: Progress | None = None) -> dict[str, int]:
+def load_fields_of_action(
+    path: Path = FIELDS_FILE, progress: Progress | None = None
+) -> dict[str, int]:
     """Create or update the ten fields of action and the vocabularies mapped onto them.
 
     Idempotent: loading twice changes nothing; terms dropped from the file are removed.

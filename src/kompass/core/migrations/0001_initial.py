@@ -6,108 +6,358 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FieldOfAction',
+            name="FieldOfAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='Name')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="Name")),
+                ("description", models.TextField(blank=True, verbose_name="Beschreibung")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'Handlungsfeld',
-                'verbose_name_plural': 'Handlungsfelder',
-                'ordering': ['position', 'name'],
+                "verbose_name": "Handlungsfeld",
+                "verbose_name_plural": "Handlungsfelder",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Vocabulary',
+            name="Vocabulary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
             ],
             options={
-                'verbose_name': 'Begriffssystem',
-                'verbose_name_plural': 'Begriffssysteme',
-                'ordering': ['name'],
+                "verbose_name": "Begriffssystem",
+                "verbose_name_plural": "Begriffssysteme",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('official_name', models.CharField(blank=True, help_text='z. B. „Kiel, Landeshauptstadt“', max_length=250, verbose_name='Amtlicher Name')),
-                ('slug', models.SlugField(max_length=220, unique=True, verbose_name='Kurzname in Adressen')),
-                ('ags', models.CharField(blank=True, help_text='Acht Ziffern; bei Landkreisen die fünf Ziffern des Kreisschlüssels.', max_length=8, null=True, unique=True, validators=[django.core.validators.RegexValidator('^[0-9]{5}([0-9]{3})?$', 'Fünf oder acht Ziffern erwartet.')], verbose_name='Amtlicher Gemeindeschlüssel')),
-                ('land', models.CharField(choices=[('SH', 'Schleswig-Holstein'), ('HH', 'Hamburg'), ('NI', 'Niedersachsen'), ('HB', 'Bremen'), ('NW', 'Nordrhein-Westfalen'), ('HE', 'Hessen'), ('RP', 'Rheinland-Pfalz'), ('BW', 'Baden-Württemberg'), ('BY', 'Bayern'), ('SL', 'Saarland'), ('BE', 'Berlin'), ('BB', 'Brandenburg'), ('MV', 'Mecklenburg-Vorpommern'), ('SN', 'Sachsen'), ('ST', 'Sachsen-Anhalt'), ('TH', 'Thüringen')], max_length=2, verbose_name='Land')),
-                ('kind', models.CharField(choices=[('municipality', 'Gemeinde'), ('town', 'Stadt'), ('kreisfrei_city', 'Kreisfreie Stadt'), ('district', 'Landkreis')], max_length=20, verbose_name='Art')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='Einwohnerzahl')),
-                ('population_date', models.DateField(blank=True, null=True, verbose_name='Stichtag der Einwohnerzahl')),
-                ('area_km2', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='Fläche in km²')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='Breitengrad')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='Längengrad')),
-                ('postal_code', models.CharField(blank=True, max_length=5, verbose_name='Postleitzahl')),
-                ('size_class', models.GeneratedField(db_persist=True, expression=models.Case(models.When(kind='district', then=models.Value(None)), models.When(population__isnull=True, then=models.Value(None)), models.When(population__gte=100000, then=models.Value('large_city')), models.When(population__gte=20000, then=models.Value('medium_town')), models.When(population__gte=5000, then=models.Value('small_town')), models.When(population__gte=0, then=models.Value('rural_municipality')), default=models.Value(None), output_field=models.CharField(max_length=20)), output_field=models.CharField(choices=[('large_city', 'Großstadt'), ('medium_town', 'Mittelstadt'), ('small_town', 'Kleinstadt'), ('rural_municipality', 'Landgemeinde')], max_length=20, verbose_name='Größenklasse'))),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('district', models.ForeignKey(blank=True, limit_choices_to={'kind': 'district'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='core.municipality', verbose_name='Landkreis')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                (
+                    "official_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="z. B. „Kiel, Landeshauptstadt“",
+                        max_length=250,
+                        verbose_name="Amtlicher Name",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=220, unique=True, verbose_name="Kurzname in Adressen"
+                    ),
+                ),
+                (
+                    "ags",
+                    models.CharField(
+                        blank=True,
+                        help_text="Acht Ziffern; bei Landkreisen die fünf Ziffern des Kreisschlüssels.",
+                        max_length=8,
+                        null=True,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{5}([0-9]{3})?$", "Fünf oder acht Ziffern erwartet."
+                            )
+                        ],
+                        verbose_name="Amtlicher Gemeindeschlüssel",
+                    ),
+                ),
+                (
+                    "land",
+                    models.CharField(
+                        choices=[
+                            ("SH", "Schleswig-Holstein"),
+                            ("HH", "Hamburg"),
+                            ("NI", "Niedersachsen"),
+                            ("HB", "Bremen"),
+                            ("NW", "Nordrhein-Westfalen"),
+                            ("HE", "Hessen"),
+                            ("RP", "Rheinland-Pfalz"),
+                            ("BW", "Baden-Württemberg"),
+                            ("BY", "Bayern"),
+                            ("SL", "Saarland"),
+                            ("BE", "Berlin"),
+                            ("BB", "Brandenburg"),
+                            ("MV", "Mecklenburg-Vorpommern"),
+                            ("SN", "Sachsen"),
+                            ("ST", "Sachsen-Anhalt"),
+                            ("TH", "Thüringen"),
+                        ],
+                        max_length=2,
+                        verbose_name="Land",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("municipality", "Gemeinde"),
+                            ("town", "Stadt"),
+                            ("kreisfrei_city", "Kreisfreie Stadt"),
+                            ("district", "Landkreis"),
+                        ],
+                        max_length=20,
+                        verbose_name="Art",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="Einwohnerzahl"
+                    ),
+                ),
+                (
+                    "population_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="Stichtag der Einwohnerzahl"
+                    ),
+                ),
+                (
+                    "area_km2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="Fläche in km²",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="Breitengrad",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="Längengrad",
+                    ),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=5, verbose_name="Postleitzahl"),
+                ),
+                (
+                    "size_class",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Case(
+                            models.When(kind="district", then=models.Value(None)),
+                            models.When(population__isnull=True, then=models.Value(None)),
+                            models.When(population__gte=100000, then=models.Value("large_city")),
+                            models.When(population__gte=20000, then=models.Value("medium_town")),
+                            models.When(population__gte=5000, then=models.Value("small_town")),
+                            models.When(population__gte=0, then=models.Value("rural_municipality")),
+                            default=models.Value(None),
+                            output_field=models.CharField(max_length=20),
+                        ),
+                        output_field=models.CharField(
+                            choices=[
+                                ("large_city", "Großstadt"),
+                                ("medium_town", "Mittelstadt"),
+                                ("small_town", "Kleinstadt"),
+                                ("rural_municipality", "Landgemeinde"),
+                            ],
+                            max_length=20,
+                            verbose_name="Größenklasse",
+                        ),
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "district"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="core.municipality",
+                        verbose_name="Landkreis",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Kommune',
-                'verbose_name_plural': 'Kommunen',
-                'ordering': ['name', 'ags'],
-                'indexes': [models.Index(fields=['land', 'name'], name='core_munici_land_6f5564_idx'), models.Index(fields=['size_class'], name='core_munici_size_cl_2731e9_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ags__isnull', True), ('ags__length__in', [5, 8]), _connector='OR'), name='municipality_ags_length'), models.CheckConstraint(condition=models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), name='municipality_latitude_range'), models.CheckConstraint(condition=models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='municipality_longitude_range')],
+                "verbose_name": "Kommune",
+                "verbose_name_plural": "Kommunen",
+                "ordering": ["name", "ags"],
+                "indexes": [
+                    models.Index(fields=["land", "name"], name="core_munici_land_6f5564_idx"),
+                    models.Index(fields=["size_class"], name="core_munici_size_cl_2731e9_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ags__isnull", True), ("ags__length__in", [5, 8]), _connector="OR"
+                        ),
+                        name="municipality_ags_length",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("latitude__isnull", True),
+                            models.Q(("latitude__gte", -90), ("latitude__lte", 90)),
+                            _connector="OR",
+                        ),
+                        name="municipality_latitude_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("longitude__isnull", True),
+                            models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                            _connector="OR",
+                        ),
+                        name="municipality_longitude_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('attribute', models.CharField(blank=True, help_text='Leer: gilt für den ganzen Datensatz.', max_length=100, verbose_name='Feld')),
-                ('document', models.CharField(max_length=255, verbose_name='Dokument')),
-                ('line_start', models.PositiveIntegerField(blank=True, null=True, verbose_name='ab Zeile')),
-                ('line_end', models.PositiveIntegerField(blank=True, null=True, verbose_name='bis Zeile')),
-                ('reference_date', models.DateField(blank=True, null=True, verbose_name='Stand')),
-                ('inferred', models.BooleanField(default=False, verbose_name='erschlossen')),
-                ('note', models.TextField(blank=True, verbose_name='Anmerkung')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "attribute",
+                    models.CharField(
+                        blank=True,
+                        help_text="Leer: gilt für den ganzen Datensatz.",
+                        max_length=100,
+                        verbose_name="Feld",
+                    ),
+                ),
+                ("document", models.CharField(max_length=255, verbose_name="Dokument")),
+                (
+                    "line_start",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="ab Zeile"),
+                ),
+                (
+                    "line_end",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="bis Zeile"),
+                ),
+                ("reference_date", models.DateField(blank=True, null=True, verbose_name="Stand")),
+                ("inferred", models.BooleanField(default=False, verbose_name="erschlossen")),
+                ("note", models.TextField(blank=True, verbose_name="Anmerkung")),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Quelle',
-                'verbose_name_plural': 'Quellen',
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='core_source_content_48187a_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('line_start__isnull', True), ('line_end__isnull', True), ('line_end__gte', models.F('line_start')), _connector='OR'), name='source_line_range_ordered'), models.UniqueConstraint(fields=('content_type', 'object_id', 'attribute', 'document'), name='source_unique_per_record_document')],
+                "verbose_name": "Quelle",
+                "verbose_name_plural": "Quellen",
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"], name="core_source_content_48187a_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("line_start__isnull", True),
+                            ("line_end__isnull", True),
+                            ("line_end__gte", models.F("line_start")),
+                            _connector="OR",
+                        ),
+                        name="source_line_range_ordered",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("content_type", "object_id", "attribute", "document"),
+                        name="source_unique_per_record_document",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FieldOfActionMapping',
+            name="FieldOfActionMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=200, verbose_name='Begriff')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('inferred', models.BooleanField(default=True, help_text='Die Zuordnung ist unsere Lesart, nicht Aussage der Studie.', verbose_name='eigene Zuordnung')),
-                ('note', models.TextField(blank=True, verbose_name='Anmerkung')),
-                ('fields', models.ManyToManyField(blank=True, related_name='mappings', to='core.fieldofaction')),
-                ('vocabulary', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='core.vocabulary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=200, verbose_name="Begriff")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "inferred",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Die Zuordnung ist unsere Lesart, nicht Aussage der Studie.",
+                        verbose_name="eigene Zuordnung",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="Anmerkung")),
+                (
+                    "fields",
+                    models.ManyToManyField(
+                        blank=True, related_name="mappings", to="core.fieldofaction"
+                    ),
+                ),
+                (
+                    "vocabulary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="core.vocabulary",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Zuordnung eines Handlungsfelds',
-                'verbose_name_plural': 'Zuordnungen von Handlungsfeldern',
-                'ordering': ['vocabulary', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('vocabulary', 'term'), name='mapping_unique_term')],
+                "verbose_name": "Zuordnung eines Handlungsfelds",
+                "verbose_name_plural": "Zuordnungen von Handlungsfeldern",
+                "ordering": ["vocabulary", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("vocabulary", "term"), name="mapping_unique_term"
+                    )
+                ],
             },
         ),
     ]
