@@ -11,6 +11,9 @@ os.environ.setdefault("KOMPASS_DATA_DIR", tempfile.mkdtemp(prefix="kompass-test-
 
 from kompass.settings import *  # noqa: E402,F403
 
+# Test threads (live server) must not keep connections that block dropping the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
 # Fast hashing: tests create many users; production keeps Django's default (PBKDF2).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests render templates without running collectstatic first.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router, Schema
+from ninja import NinjaAPI, Router, Schema, Status
 
 from kompass import __version__
 from kompass.api.auth import api_key_auth
@@ -49,7 +49,7 @@ class MeOut(Schema):
 @system.get(
     "/health", response={200: HealthOut, 503: HealthOut}, summary="Betriebszustand", auth=None
 )
-def health(request: HttpRequest) -> tuple[int, HealthOut]:
+def health(request: HttpRequest) -> Status[HealthOut]:
     """Whether the application and its database answer. Used by load balancers."""
     vendor = connection.vendor
     try:
@@ -58,8 +58,9 @@ def health(request: HttpRequest) -> tuple[int, HealthOut]:
         status = "ok"
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         status = "error"
-    return (200 if status == "ok" else 503), HealthOut(
-        status=status, version=__version__, database=vendor
+    return Status(
+        200 if status == "ok" else 503,
+        HealthOut(status=status, version=__version__, database=vendor),
     )
 
 
