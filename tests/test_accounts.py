@@ -260,3 +260,65 @@ def test_account_pages_require_login(client: Client) -> None:
     for name in ["accounts:overview"]:
         assert client.get(reverse(name)).status_code == 302
     assert client.post(reverse("accounts:create_api_token"), {"name": "x"}).status_code == 302
+
+
+@pytest.mark.parametrize(("persona", "status"), [("sven", 200), ("anna", 404), ("clara", 404)])
+def test_platform_invitation_is_for_staff_only(
+    client: Client, personas: Personas, persona: str, status: int
+) -> None:
+    client.force_login(getattr(personas, persona))
+    assert client.get(reverse("accounts:invite_to_platform")).status_code == status
+    client.post(
+        reverse("accounts:invite_to_platform"), {"email": "x@example.org", "role": "member"}
+    )
+    assert Invitation.objects.count() == (1 if persona == "sven" else 0)
+
+
+def test_staff_invites_without_or_with_a_municipality(client: Client, personas: Personas) -> None:
+    client.force_login(personas.sven)
+    url = reverse("accounts:invite_to_platform")
+    client.post(url, {"email": "forscherin@uni.example", "municipality": "", "role": "member"})
+    client.post(
+        url, {"email": "cdo@beispieldorf.example", "municipality": "01099002", "role": "admin"}
+    )
+    response = client.post(
+        url, {"email": "z@example.org", "municipality": "atlantis", "role": "member"}
+    )
+    assert response.status_code == 400
+    assert "keine Kommune mit dem Schlüssel oder Kurznamen „atlantis“" in response.content.decode()
+    assert len(mail.outbox) == 2
+    client.logout()
+    researcher_link = accept_link(mail.outbox[0])
+    client.post(
+        researcher_link,
+        {"name": "F", "password1": "Lange-Passphrase-9", "password2": "Lange-Passphrase-9"},
+    )
+    assert User.objects.get(email="forscherin@uni.example").memberships.count() == 0
+    cdo_link = accept_link(mail.outbox[1])
+    client.post(
+        cdo_link,
+        {"name": "C", "password1": "Lange-Passphrase-9", "password2": "Lange-Passphrase-9"},
+    )
+    cdo = User.objects.get(email="cdo@beispieldorf.example")
+    assert cdo.role_in(personas.beispieldorf) == Membership.Role.ADMIN
+
+
+def test_invitation_needs_staff_without_municipality(personas: Personas) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from kompass.accounts.services import invite_user
+
+    with pytest.raises(PermissionDenied):
+        invite_user(
+            invited_by=personas.anna,
+            email="x@example.org",
+            municipality=None,
+            accept_url_template="{token}",
+        )
+    with pytest.raises(PermissionDenied):
+        invite_user(
+            invited_by=personas.ben,
+            email="x@example.org",
+            municipality=personas.musterstadt,
+            accept_url_template="{token}",
+        )

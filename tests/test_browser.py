@@ -140,3 +140,22 @@ def test_outsider_sees_not_found_for_private_pages(
     response = page.goto(live_server.url + "/kommunen/musterstadt/mitglieder/")
     assert response is not None and response.status == 404
     assert "mia@musterstadt.example" not in page.content()
+
+
+def test_staff_invites_from_the_browser(page: Any, live_server: Any, personas: Personas) -> None:
+    problems = watch_console(page)
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("sven@betrieb.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("link", name="Personen zur Plattform einladen").click()
+    assert page.locator("h1").inner_text() == "Zur Plattform einladen"
+    assert_accessible(page)
+    page.get_by_label("E-Mail-Adresse").fill("cdo@beispieldorf.example")
+    page.get_by_label("Kommune (optional)").fill("beispieldorf")
+    page.get_by_label("Rolle").select_option("admin")
+    page.get_by_role("button", name="Einladung senden").click()
+    assert "wurde verschickt" in page.get_by_role("status").first.inner_text()
+    assert "cdo@beispieldorf.example" in page.locator("table").inner_text()
+    assert_accessible(page)
+    assert problems == []

@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kompass.accounts.models import Membership
+from kompass.core.models import Municipality
 
 
 class LoginForm(AuthenticationForm):
@@ -32,6 +34,31 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Rolle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
     )
+
+
+class PlatformInvitationForm(InvitationForm):
+    """Staff invite anyone, with or without a municipality."""
+
+    municipality = forms.CharField(
+        label=_("Kommune (optional)"),
+        required=False,
+        help_text=_(
+            "Amtlicher Gemeindeschlüssel oder Kurzname aus der Adresse, z. B. „musterstadt“."
+        ),
+    )
+    field_order = ["email", "municipality", "role"]
+
+    def clean_municipality(self) -> Municipality | None:
+        value = self.cleaned_data["municipality"].strip()
+        if not value:
+            return None
+        found = Municipality.objects.filter(Q(ags=value) | Q(slug=value.lower())).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("Es gibt keine Kommune mit dem Schlüssel oder Kurznamen „%(value)s“."),
+                params={"value": value},
+            )
+        return found
 
 
 class AcceptInvitationForm(forms.Form):

@@ -48,6 +48,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("konto/", views.account_overview, name="overview"),
+    path("konto/einladen/", views.invite_to_platform, name="invite_to_platform"),
     path("konto/einladung/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("konto/api-schluessel/", views.create_api_token, name="create_api_token"),
     path(

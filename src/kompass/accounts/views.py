@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kompass.accounts import services
-from kompass.accounts.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
+from kompass.accounts.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InvitationForm,
+    PlatformInvitationForm,
+)
 from kompass.accounts.models import ApiToken, Invitation, Membership, User
 from kompass.core.models import Municipality
 
@@ -24,6 +29,50 @@ def _municipality_for_member(request: HttpRequest, slug: str) -> Municipality:
     if not (user.is_staff or user.is_member_of(municipality)):
         raise Http404
     return municipality
+
+
+def _accept_url_template(request: HttpRequest) -> str:
+    """The absolute accept link with a ``{token}`` placeholder, for the invitation e-mail."""
+    return request.build_absolute_uri(
+        reverse("accounts:accept_invitation", args=["TOKEN"])
+    ).replace("TOKEN", "{token}")
+
+
+@login_required
+def invite_to_platform(request: HttpRequest) -> HttpResponse:
+    """Staff invite anyone, into any municipality or none (404 for everyone else)."""
+    user = request.user
+    assert isinstance(user, User)
+    if not user.is_staff:
+        raise Http404
+    form = PlatformInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_user(
+                invited_by=user,
+                email=form.cleaned_data["email"],
+                municipality=form.cleaned_data["municipality"],
+                role=form.cleaned_data["role"],
+                accept_url_template=_accept_url_template(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"Die Einladung an {form.cleaned_data['email']} wurde verschickt."
+            )
+            return redirect("accounts:invite_to_platform")
+    return render(
+        request,
+        "accounts/platform_invitation.html",
+        {
+            "form": form,
+            "invitations": Invitation.objects.filter(accepted_at=None, revoked_at=None)
+            .select_related("municipality")
+            .order_by("-created_at")[:50],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -132,16 +181,13 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
         if not can_manage:
             raise Http404
         if form.is_valid():
-            accept_url = request.build_absolute_uri(
-                reverse("accounts:accept_invitation", args=["TOKEN"])
-            ).replace("TOKEN", "{token}")
             try:
                 services.invite_user(
                     invited_by=user,
                     email=form.cleaned_data["email"],
                     municipality=municipality,
                     role=form.cleaned_data["role"],
-                    accept_url_template=accept_url,
+                    accept_url_template=_accept_url_template(request),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
