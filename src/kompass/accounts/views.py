@@ -38,6 +38,27 @@ def _accept_url_template(request: HttpRequest) -> str:
     ).replace("TOKEN", "{token}")
 
 
+def _send_invitation(
+    request: HttpRequest, form: InvitationForm, municipality: Municipality | None
+) -> bool:
+    """Invite from a valid form; on a refusal the reason lands on the form."""
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        services.invite_user(
+            invited_by=user,
+            email=form.cleaned_data["email"],
+            municipality=municipality,
+            role=form.cleaned_data["role"],
+            accept_url_template=_accept_url_template(request),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    messages.success(request, f"Die Einladung an {form.cleaned_data['email']} wurde verschickt.")
+    return True
+
+
 @login_required
 def invite_to_platform(request: HttpRequest) -> HttpResponse:
     """Staff invite anyone, into any municipality or none (404 for everyone else)."""
@@ -46,22 +67,13 @@ def invite_to_platform(request: HttpRequest) -> HttpResponse:
     if not user.is_staff:
         raise Http404
     form = PlatformInvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invite_user(
-                invited_by=user,
-                email=form.cleaned_data["email"],
-                municipality=form.cleaned_data["municipality"],
-                role=form.cleaned_data["role"],
-                accept_url_template=_accept_url_template(request),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, f"Die Einladung an {form.cleaned_data['email']} wurde verschickt."
-            )
-            return redirect("accounts:invite_to_platform")
+    sent = (
+        request.method == "POST"
+        and form.is_valid()
+        and _send_invitation(request, form, form.cleaned_data["municipality"])
+    )
+    if sent:
+        return redirect("accounts:invite_to_platform")
     return render(
         request,
         "accounts/platform_invitation.html",
@@ -79,15 +91,22 @@ def invite_to_platform(request: HttpRequest) -> HttpResponse:
 def account_overview(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
+    return _render_overview(request, user, ApiTokenForm())
+
+
+def _render_overview(
+    request: HttpRequest, user: User, token_form: ApiTokenForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "accounts/account_overview.html",
         {
             "memberships": user.memberships.select_related("municipality"),
             "tokens": user.api_tokens.filter(revoked_at=None),
-            "token_form": ApiTokenForm(),
+            "token_form": token_form,
             "new_key": request.session.pop("new_api_key", None),
         },
+        status=status,
     )
 
 
@@ -98,16 +117,7 @@ def create_api_token(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "accounts/account_overview.html",
-            {
-                "memberships": user.memberships.select_related("municipality"),
-                "tokens": user.api_tokens.filter(revoked_at=None),
-                "token_form": form,
-            },
-            status=400,
-        )
+        return _render_overview(request, user, form, status=400)
     _, key = services.create_api_token(user, form.cleaned_data["name"])
     # Shown exactly once on the next page, then gone from the session.
     request.session["new_api_key"] = key
@@ -180,22 +190,8 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise Http404
-        if form.is_valid():
-            try:
-                services.invite_user(
-                    invited_by=user,
-                    email=form.cleaned_data["email"],
-                    municipality=municipality,
-                    role=form.cleaned_data["role"],
-                    accept_url_template=_accept_url_template(request),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(
-                    request, f"Die Einladung an {form.cleaned_data['email']} wurde verschickt."
-                )
-                return redirect("accounts:member_list", slug=municipality.slug)
+        if form.is_valid() and _send_invitation(request, form, municipality):
+            return redirect("accounts:member_list", slug=municipality.slug)
         status = 400
     return render(
         request,
