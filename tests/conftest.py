@@ -148,3 +148,9 @@ def page(browser_executable: str) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # Playwright's sync API runs the test in its own greenlet context, so database
+            # connections opened during the test are not the ones pytest-django closes before
+            # dropping the test database.
+            from django.db import connections
+
+            connections.close_all()

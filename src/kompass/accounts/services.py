@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kompass.accounts.models import ApiToken, Invitation, Membership, User, hash_secret
 from kompass.core.models import Municipality
@@ -32,15 +33,20 @@ def invite_user(
     """
     if municipality is None:
         if not invited_by.is_staff:
-            raise PermissionDenied("Nur der Plattformbetrieb darf ohne Kommune einladen.")
+            raise PermissionDenied(_("Nur der Plattformbetrieb darf ohne Kommune einladen."))
     elif not invited_by.can_manage_members_of(municipality):
-        raise PermissionDenied("Nur die kommunale Administration darf einladen.")
+        raise PermissionDenied(_("Nur die kommunale Administration darf einladen."))
     email = email.strip().lower()
     if (
         municipality
         and Membership.objects.filter(municipality=municipality, user__email=email).exists()
     ):
-        raise ValidationError({"email": f"{email} ist bereits Mitglied von {municipality.name}."})
+        raise ValidationError(
+            {
+                "email": _("%(email)s ist bereits Mitglied von %(place)s.")
+                % {"email": email, "place": municipality.name}
+            }
+        )
     token, token_hash = Invitation.new_token()
     with transaction.atomic():
         Invitation.objects.filter(
@@ -85,12 +91,12 @@ def accept_invitation(invitation: Invitation, *, name: str, password: str | None
     signs in with their own password).
     """
     if not invitation.is_open:
-        raise ValidationError("Die Einladung ist abgelaufen oder wurde bereits verwendet.")
+        raise ValidationError(_("Die Einladung ist abgelaufen oder wurde bereits verwendet."))
     with transaction.atomic():
         user = User.objects.filter(email=invitation.email).first()
         if user is None:
             if not password:
-                raise ValidationError({"password1": "Bitte ein Passwort wählen."})
+                raise ValidationError({"password1": _("Bitte ein Passwort wählen.")})
             user = User(email=invitation.email, name=name.strip())
             validate_password(password, user)
             user.set_password(password)
@@ -126,8 +132,10 @@ def remove_member(*, actor: User, membership: Membership) -> None:
         ).count()
         if admins <= 1:
             raise ValidationError(
-                "Die letzte Administratorin bzw. der letzte Administrator kann nicht entfernt "
-                "werden. Ernennen Sie zuerst eine weitere Person."
+                _(
+                    "Die letzte Administratorin bzw. der letzte Administrator kann nicht entfernt "
+                    "werden. Ernennen Sie zuerst eine weitere Person."
+                )
             )
     membership.delete()
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompass.accounts import services
@@ -55,7 +56,10 @@ def _send_invitation(
     except ValidationError as exc:
         form.add_error(None, exc)
         return False
-    messages.success(request, f"Die Einladung an {form.cleaned_data['email']} wurde verschickt.")
+    messages.success(
+        request,
+        _("Die Einladung an %(email)s wurde verschickt.") % {"email": form.cleaned_data["email"]},
+    )
     return True
 
 
@@ -118,10 +122,10 @@ def create_api_token(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         return _render_overview(request, user, form, status=400)
-    _, key = services.create_api_token(user, form.cleaned_data["name"])
+    key = services.create_api_token(user, form.cleaned_data["name"])[1]
     # Shown exactly once on the next page, then gone from the session.
     request.session["new_api_key"] = key
-    messages.success(request, "Der API-Schlüssel wurde erstellt.")
+    messages.success(request, _("Der API-Schlüssel wurde erstellt."))
     return redirect("accounts:overview")
 
 
@@ -134,7 +138,7 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
         services.revoke_api_token(user, token_id)
     except ApiToken.DoesNotExist:
         raise Http404 from None
-    messages.success(request, "Der API-Schlüssel wurde widerrufen.")
+    messages.success(request, _("Der API-Schlüssel wurde widerrufen."))
     return redirect("accounts:overview")
 
 
@@ -148,13 +152,15 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         if not request.user.is_authenticated or request.user.pk != existing.pk:
             messages.info(
                 request,
-                "Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich an, "
-                "um die Einladung anzunehmen.",
+                _(
+                    "Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich an, "
+                    "um die Einladung anzunehmen."
+                ),
             )
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         if request.method == "POST":
             services.accept_invitation(invitation, name=existing.name, password=None)
-            messages.success(request, "Die Einladung wurde angenommen.")
+            messages.success(request, _("Die Einladung wurde angenommen."))
             return redirect("accounts:overview")
         return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
@@ -169,7 +175,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Willkommen! Ihr Konto ist eingerichtet.")
+            messages.success(request, _("Willkommen! Ihr Konto ist eingerichtet."))
             return redirect("accounts:overview")
     return render(
         request,
@@ -229,7 +235,7 @@ def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{membership.user} wurde entfernt.")
+        messages.success(request, _("%(person)s wurde entfernt.") % {"person": membership.user})
     return redirect("accounts:member_list", slug=municipality.slug)
 
 
@@ -243,5 +249,7 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> Ht
     if not user.can_manage_members_of(municipality):
         raise Http404
     services.revoke_invitation(actor=user, invitation=invitation)
-    messages.success(request, f"Die Einladung an {invitation.email} wurde widerrufen.")
+    messages.success(
+        request, _("Die Einladung an %(email)s wurde widerrufen.") % {"email": invitation.email}
+    )
     return redirect("accounts:member_list", slug=municipality.slug)
