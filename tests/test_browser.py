@@ -116,7 +116,14 @@ def test_signed_in_journey_through_the_navigation(
     assert "gültige E-Mail-Adresse" in page.locator(".errorlist").inner_text()
     assert_accessible(page)
 
-    page.goto(base + "/kommunen/musterstadt/")
+    page.goto(base + "/")
+    page.get_by_role("link", name="Zum Verzeichnis der Kommunen").click()
+    assert page.locator("h1").inner_text() == "Kommunen"
+    assert_accessible(page)
+    page.get_by_label("Name oder Gemeindeschlüssel").fill("muster")
+    page.get_by_label("Name oder Gemeindeschlüssel").press("Enter")
+    assert page.get_by_role("status").inner_text() == "1 Kommune gefunden"
+    page.get_by_role("link", name="Musterstadt").click()
     assert page.locator("h1").inner_text() == "Musterstadt"
     assert_accessible(page)
 

@@ -68,6 +68,35 @@ def _size_class_expression() -> Case:
     return Case(*whens, default=Value(None), output_field=models.CharField(max_length=20))
 
 
+class MunicipalityQuerySet(models.QuerySet["Municipality"]):
+    def matching(self, text: str) -> MunicipalityQuerySet:
+        """Name (official or short) containing ``text``, or AGS starting with it."""
+        text = text.strip()
+        if not text:
+            return self
+        if text.isdigit():
+            return self.filter(ags__startswith=text)
+        return self.filter(Q(name__icontains=text) | Q(official_name__icontains=text))
+
+    def filtered(
+        self,
+        *,
+        text: str = "",
+        land: str | None = None,
+        size_class: str | None = None,
+        kind: str | None = None,
+    ) -> MunicipalityQuerySet:
+        """The directory's filters, shared by the HTML list and the API."""
+        queryset = self.matching(text)
+        if land:
+            queryset = queryset.filter(land=land)
+        if size_class:
+            queryset = queryset.filter(size_class=size_class)
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        return queryset
+
+
 class Municipality(models.Model):
     """A German municipality, town, kreisfreie Stadt or Landkreis."""
 
@@ -120,6 +149,8 @@ class Municipality(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Kommune")
