@@ -160,3 +160,17 @@ def test_command_reports_success_and_errors(
         call_command("import_municipalities", str(tmp_path / "fehlt.xlsx"))
     with pytest.raises(CommandError, match="kein Datum"):
         call_command("import_municipalities", str(sample_directory), "--stichtag", "31.12.2023")
+
+
+def test_town_known_without_key_is_completed_not_duplicated(sample_directory: Path) -> None:
+    """A town that came from an atlas profile (no AGS) receives its key on import."""
+    known = Municipality.objects.create(
+        name="Vorbildingen", slug="vorbildingen-atlas", land="SH", kind=MunicipalityKind.TOWN
+    )
+    report = import_municipalities(sample_directory)
+    assert report.created == 7
+    known.refresh_from_db()
+    assert known.ags == "01099004"
+    assert known.slug == "vorbildingen-atlas"
+    assert known.population == 19_999
+    assert Municipality.objects.filter(name="Vorbildingen").count() == 1

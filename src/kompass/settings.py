@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "ninja",
     "kompass.core",
     "kompass.accounts",
+    "kompass.atlas",
     "kompass.api",
 ]
 

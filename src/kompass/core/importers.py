@@ -380,6 +380,13 @@ def _write(parsed: list[ParsedRow], report: ImportReport, progress: Progress | N
         "longitude",
         "postal_code",
     ]
+    unkeyed = {
+        (m.name, m.land): m
+        for m in Municipality.objects.filter(
+            ags__isnull=True,
+            kind__in=[MunicipalityKind.TOWN, MunicipalityKind.KREISFREI_CITY],
+        )
+    }
     cited: list[tuple[Municipality, int]] = []
     total = len(ordered)
     for done, row in enumerate(ordered, start=1):
@@ -397,6 +404,12 @@ def _write(parsed: list[ParsedRow], report: ImportReport, progress: Progress | N
             "postal_code": row.postal_code,
         }
         municipality = existing.get(row.ags)
+        if municipality is None and row.kind != MunicipalityKind.DISTRICT:
+            # A town known before without its key (e.g. from an atlas profile) gets it now.
+            municipality = unkeyed.pop((row.name, values["land"]), None)
+            if municipality is not None:
+                municipality.ags = row.ags
+                municipality.save(update_fields=["ags"])
         if municipality is None:
             municipality = Municipality(ags=row.ags, slug=_free_slug(row, taken_slugs), **values)
             municipality.save()

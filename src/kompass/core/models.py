@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
@@ -149,6 +149,7 @@ class Municipality(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    sources = GenericRelation("Source")
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -229,6 +230,7 @@ class FieldOfActionMapping(models.Model):
         help_text=_("Die Zuordnung ist unsere Lesart, nicht Aussage der Studie."),
     )
     note = models.TextField(_("Anmerkung"), blank=True)
+    sources = GenericRelation("Source")
 
     class Meta:
         verbose_name = _("Zuordnung eines Handlungsfelds")

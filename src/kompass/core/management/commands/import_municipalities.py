@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from kompass.core.importers import DirectoryImportError, import_municipalities
+from kompass.progress import bar_callback
 
 
 def _date(value: str) -> dt.date:
@@ -34,14 +35,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         quiet = options["verbosity"] == 0
         with tqdm(desc="Kommunen", unit=" Zeilen", disable=quiet, file=self.stderr) as bar:
-
-            def progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
             try:
                 report = import_municipalities(
-                    options["file"], reference_date=options["stichtag"], progress=progress
+                    options["file"],
+                    reference_date=options["stichtag"],
+                    progress=bar_callback(bar),
                 )
             except DirectoryImportError as exc:
                 raise CommandError(str(exc)) from None

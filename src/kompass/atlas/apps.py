@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AtlasConfig(AppConfig):
+    name = "kompass.atlas"
+    label = "atlas"
+    verbose_name = "Smart-City-Atlas"

@@ -1,0 +1,203 @@
+"""The atlas: editions of municipality profiles (Steckbriefe) with their lighthouse projects."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kompass.core.models import FieldOfAction, Land, Municipality
+
+
+class Edition(models.Model):
+    """One edition of the atlas, e.g. the study's "2019" (Stand März 2019)."""
+
+    slug = models.SlugField(max_length=20, unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    reference_date = models.DateField(_("Stand"))
+    population_date = models.DateField(_("Stichtag der Einwohnerzahlen"), null=True, blank=True)
+    area_date = models.DateField(_("Stichtag der Flächen"), null=True, blank=True)
+    document = models.CharField(_("Quelldokument"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("Ausgabe")
+        verbose_name_plural = _("Ausgaben")
+        ordering = ["-reference_date"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Profile(models.Model):
+    """A municipality's profile in one edition. Section texts are our own summaries."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="profiles")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="atlas_profiles"
+    )
+    slug = models.SlugField(max_length=220)
+    name = models.CharField(_("Name"), max_length=200)
+    land = models.CharField(_("Land"), max_length=2, choices=Land.choices)
+    population = models.PositiveIntegerField(_("Einwohnerzahl"), null=True, blank=True)
+    area_km2 = models.DecimalField(
+        _("Fläche in km²"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    sections = models.JSONField(
+        _("Abschnitte"),
+        default=dict,
+        help_text=_("Zusammenfassung und Listen je Abschnitt des Steckbriefs."),
+    )
+    further_information = models.JSONField(_("Weiterführende Informationen"), default=list)
+    notes = models.TextField(_("Anmerkungen"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    sources = GenericRelation("core.Source")
+
+    class Meta:
+        verbose_name = _("Steckbrief")
+        verbose_name_plural = _("Steckbriefe")
+        ordering = ["edition", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "municipality"], name="profile_unique_municipality"
+            ),
+            models.UniqueConstraint(fields=["edition", "slug"], name="profile_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.edition.slug})"
+
+
+class OrganisationUnit(models.Model):
+    class Kind(models.TextChoices):
+        CDO = "cdo", _("Chief Digital Officer")
+        CIO = "cio", _("Chief Information Officer")
+        STAFF_UNIT = "staff_unit", _("Stabsstelle")
+        DEPARTMENT = "department", _("Fachbereich oder Dezernat")
+        OFFICE = "office", _("Amt oder Dienststelle")
+        COMPANY = "company", _("Gesellschaft")
+        STEERING_GROUP = "steering_group", _("Lenkungskreis")
+        CROSS_DEPARTMENTAL_GROUP = "cross_departmental_group", _("Ämterübergreifende Gruppe")
+        ADVISORY_BOARD = "advisory_board", _("Beirat")
+        POLITICAL_BODY = "political_body", _("Politisches Gremium")
+        OTHER = "other", _("Sonstiges")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("Bezeichnung"), max_length=300)
+    kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
+    reports_to = models.CharField(_("berichtet an"), max_length=200, blank=True)
+    since = models.CharField(_("seit"), max_length=10, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["profile", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="milestones")
+    date = models.CharField(_("Datum"), max_length=10, help_text=_("JJJJ, JJJJ-MM oder JJJJ-MM-TT"))
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    event = models.TextField(_("Ereignis"))
+    planned = models.BooleanField(_("geplant"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["profile", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.event}"
+
+
+class FundingProgramme(models.Model):
+    class Level(models.TextChoices):
+        EU = "eu", _("EU")
+        FEDERAL = "federal", _("Bund")
+        LAND = "land", _("Land")
+        OTHER = "other", _("Sonstige")
+
+    name = models.CharField(_("Name"), max_length=300, unique=True)
+    level = models.CharField(_("Ebene"), max_length=10, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("Wettbewerb oder Förderprogramm")
+        verbose_name_plural = _("Wettbewerbe und Förderprogramme")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProfileFunding(models.Model):
+    class Role(models.TextChoices):
+        WINNER = "winner", _("Gewinner")
+        FINALIST = "finalist", _("Finalist")
+        MODEL_MUNICIPALITY = "model_municipality", _("Modellkommune")
+        FUNDED = "funded", _("gefördert")
+        PARTICIPANT = "participant", _("Teilnehmer")
+        APPLICANT = "applicant", _("Bewerber")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="funding")
+    programme = models.ForeignKey(
+        FundingProgramme, on_delete=models.PROTECT, related_name="profiles"
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+    year = models.CharField(_("Jahr"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["profile", "programme__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "programme", "role"], name="funding_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} ({self.get_role_display()})"
+
+
+class Project(models.Model):
+    """A lighthouse project of a profile. ``primary_field`` follows the study's rule: the
+    field of the project's main aim, as Annex A of the 2019 atlas lists it."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="projects")
+    slug = models.SlugField(max_length=220)
+    title = models.CharField(_("Titel"), max_length=300)
+    summary = models.TextField(_("Kurzbeschreibung"))
+    primary_field = models.ForeignKey(
+        FieldOfAction, on_delete=models.PROTECT, related_name="primary_projects"
+    )
+    fields = models.ManyToManyField(FieldOfAction, through="ProjectField", related_name="projects")
+    start = models.CharField(_("Beginn"), max_length=10, blank=True)
+    partners = models.JSONField(_("Partner"), default=list)
+    position = models.PositiveSmallIntegerField(default=0)
+    sources = GenericRelation("core.Source")
+
+    class Meta:
+        verbose_name = _("Projekt")
+        verbose_name_plural = _("Projekte")
+        ordering = ["profile", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "slug"], name="project_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectField(models.Model):
+    """Every field-of-action label printed for a project, in printed order."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="field_links")
+    field = models.ForeignKey(FieldOfAction, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "field"], name="project_field_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.field}"
