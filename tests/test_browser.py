@@ -166,3 +166,35 @@ def test_staff_invites_from_the_browser(page: Any, live_server: Any, personas: P
     assert "cdo@beispieldorf.example" in page.locator("table").inner_text()
     assert_accessible(page)
     assert problems == []
+
+
+def test_atlas_pages_from_the_keyboard_and_with_axe(page: Any, live_server: Any) -> None:
+    from kompass.atlas.shipped import load_atlas_edition
+    from kompass.core.shipped import load_fields_of_action
+
+    load_fields_of_action()
+    load_atlas_edition("2019")
+    problems = watch_console(page)
+    page.goto(live_server.url + "/")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Atlas").click()
+    assert page.get_by_role("status").inner_text() == "50 Steckbriefe"
+    assert_accessible(page)
+    page.get_by_label("Land").select_option("SN")
+    page.get_by_role("button", name="Filtern").press("Enter")
+    assert page.get_by_role("status").inner_text() == "3 Steckbriefe"
+    page.get_by_role("link", name="Leipzig").click()
+    assert page.locator("h1").inner_text() == "Leipzig"
+    assert page.get_by_role("heading", name="Leuchtturmprojekte").is_visible()
+    assert_accessible(page)
+    subnav = page.get_by_role("navigation", name="Atlas")
+    page.get_by_role("link", name="Alle Steckbriefe").click()
+    subnav.get_by_role("link", name="Projekte").click()
+    assert page.get_by_role("status").inner_text() == "144 Projekte"
+    assert_accessible(page)
+    subnav.get_by_role("link", name="Querschnittsanalyse").click()
+    assert page.locator("h1").inner_text() == "Querschnittsanalyse"
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="„Leuchtturmprojekte nach Hauptfeld“ als CSV").click()
+    assert download.value.suggested_filename == "atlas-2019-primary_field.csv"
+    assert problems == []

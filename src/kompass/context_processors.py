@@ -8,7 +8,7 @@ from kompass import __version__
 
 #: The main navigation: (URL name, label). Modules not built yet show a "kommt bald" page.
 NAVIGATION = [
-    ("atlas", "Atlas"),
+    ("atlas:profile_list", "Atlas"),
     ("digitalcheck", "Digitalcheck"),
     ("surveys", "Umfragen"),
     ("strategy", "Strategie"),

@@ -15,7 +15,7 @@ urlpatterns = [
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     # Module start pages; each module's issue replaces its placeholder with real URLs.
-    path("atlas/", views.coming_soon, {"module": "atlas"}, name="atlas"),
+    path("atlas/", include("kompass.atlas.urls")),
     path("digitalcheck/", views.coming_soon, {"module": "digitalcheck"}, name="digitalcheck"),
     path("umfragen/", views.coming_soon, {"module": "surveys"}, name="surveys"),
     path("strategie/", views.coming_soon, {"module": "strategy"}, name="strategy"),

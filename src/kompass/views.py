@@ -35,12 +35,16 @@ MODULES = {
 }
 
 
+#: URL names of modules that have their own pages already.
+MODULE_URLS = {"atlas": "atlas:profile_list"}
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "home.html",
         {
-            "modules": [(name, *MODULES[name]) for name in MODULES],
+            "modules": [(MODULE_URLS.get(name, name), *MODULES[name]) for name in MODULES],
             "municipality_count": Municipality.objects.count(),
             "fields": FieldOfAction.objects.all(),
         },

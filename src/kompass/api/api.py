@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Router, Schema, Status
 
 from kompass import __version__
 from kompass.api.auth import api_key_auth
+from kompass.atlas.api import router as atlas_router
 from kompass.core.api import router as core_router
 
 api = NinjaAPI(
@@ -91,3 +92,4 @@ def me(request: HttpRequest) -> MeOut:
 
 api.add_router("/", system)
 api.add_router("/", core_router)
+api.add_router("/", atlas_router)

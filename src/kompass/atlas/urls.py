@@ -1,0 +1,13 @@
+from django.urls import path
+
+from kompass.atlas import views
+
+app_name = "atlas"
+
+urlpatterns = [
+    path("", views.profile_list, name="profile_list"),
+    path("kommunen/<slug:slug>/", views.profile_detail, name="profile_detail"),
+    path("projekte/", views.project_list, name="project_list"),
+    path("analyse/", views.analysis, name="analysis"),
+    path("analyse/<slug:table>.csv", views.analysis_csv, name="analysis_csv"),
+]

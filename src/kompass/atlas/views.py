@@ -1,0 +1,180 @@
+"""Atlas pages: profile list, profile, projects, cross-sectional analysis with CSV."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from kompass.atlas import selectors
+from kompass.atlas.forms import ProfileFilterForm, ProjectFilterForm
+from kompass.atlas.models import Edition
+from kompass.atlas.queries import edition_cross_section
+from kompass.core.models import FieldOfAction, Land, SizeClass
+from kompass.core.services import sources_of
+
+SECTION_TITLES = [
+    ("organisation", "Organisationsstruktur"),
+    ("milestones", "Meilensteine"),
+    ("goals", "Motivation und Ziele"),
+    ("stakeholders", "Akteure und Beteiligung"),
+    ("opportunities_challenges", "Chancen und Herausforderungen"),
+    ("communication_networks", "Kommunikation und Netzwerke"),
+    ("funding", "Wettbewerbe und Förderprogramme"),
+]
+
+
+def _no_edition_yet(request: HttpRequest) -> HttpResponse | None:
+    """An explanatory page while no edition is loaded (a fresh database), instead of a 404."""
+    if request.GET.get("ausgabe") or Edition.objects.exists():
+        return None
+    return render(request, "atlas/no_edition.html")
+
+
+def profile_list(request: HttpRequest) -> HttpResponse:
+    if empty := _no_edition_yet(request):
+        return empty
+    edition = selectors.edition_or_404(request.GET.get("ausgabe"))
+    form = ProfileFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "land": data["land"] or None,
+            "size_class": data["size_class"] or None,
+            "field": data["field"] or None,
+            "has_cdo": {"ja": True, "nein": False}.get(data["cdo"]),
+        }
+    profiles = selectors.profiles(edition, **filters) if not form.errors else []
+    return render(
+        request,
+        "atlas/profile_list.html",
+        {"edition": edition, "form": form, "profiles": profiles},
+        status=400 if form.errors else 200,
+    )
+
+
+def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = selectors.edition_or_404(request.GET.get("ausgabe"))
+    profile = get_object_or_404(
+        selectors.profiles(edition).prefetch_related("units", "milestones", "funding__programme"),
+        slug=slug,
+    )
+    sections = [
+        (key, title, profile.sections[key])
+        for key, title in SECTION_TITLES
+        if key in profile.sections
+    ]
+    return render(
+        request,
+        "atlas/profile_detail.html",
+        {
+            "edition": edition,
+            "profile": profile,
+            "sections": sections,
+            "projects": selectors.projects(edition).filter(profile=profile),
+            "sources": sources_of(profile),
+        },
+    )
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    if empty := _no_edition_yet(request):
+        return empty
+    edition = selectors.edition_or_404(request.GET.get("ausgabe"))
+    form = ProjectFilterForm(request.GET or None)
+    field, primary = None, False
+    if form.is_valid():
+        field = form.cleaned_data["field"] or None
+        primary = form.cleaned_data["primary"]
+    projects = selectors.projects(edition, field=field, primary=primary) if not form.errors else []
+    return render(
+        request,
+        "atlas/project_list.html",
+        {"edition": edition, "form": form, "projects": projects},
+        status=400 if form.errors else 200,
+    )
+
+
+def _analysis_tables(request: HttpRequest) -> tuple[Any, list[dict[str, Any]]]:
+    """The analysis as tables: (slug, German title, rows of (label, value, published))."""
+    edition = selectors.edition_or_404(request.GET.get("ausgabe"))
+    result = edition_cross_section(edition)
+    published = {k: f["value"] for k, f in selectors.published_figures(edition).items()}
+    fields = {f.slug: f.name for f in FieldOfAction.objects.all()}
+    sizes = dict(SizeClass.choices)
+    lands = dict(Land.choices)
+
+    def rows(counts: dict[str, int], labels: dict[str, Any], prefix: str | None) -> list[Any]:
+        return [
+            (str(labels[key]), value, published.get(f"{prefix}.{key}") if prefix else None)
+            for key, value in counts.items()
+        ]
+
+    tables = [
+        {
+            "slug": "totals",
+            "title": "Gesamtzahlen",
+            "rows": [
+                ("Steckbriefe", result["profiles_total"], published.get("profiles_total")),
+                ("Leuchtturmprojekte", result["projects_total"], published.get("projects_total")),
+                (
+                    "Projekte mit mehreren Handlungsfeldern",
+                    result["projects_with_multiple_fields"],
+                    published.get("projects_with_multiple_fields"),
+                ),
+                ("Einwohner zusammen", result["population_total"], None),
+                ("Fläche zusammen (km²)", result["area_km2_total"], None),
+            ],
+        },
+        {
+            "slug": "primary_field",
+            "title": "Leuchtturmprojekte nach Hauptfeld",
+            "rows": rows(result["projects_by_primary_field"], fields, "projects_by_primary_field"),
+        },
+        {
+            "slug": "any_field",
+            "title": "Leuchtturmprojekte nach allen genannten Handlungsfeldern",
+            "rows": rows(result["projects_by_any_field"], fields, None),
+        },
+        {
+            "slug": "size_class",
+            "title": "Steckbriefe nach Größenklasse",
+            "rows": rows(result["profiles_by_size_class"], sizes, None),
+        },
+        {
+            "slug": "land",
+            "title": "Steckbriefe nach Land",
+            "rows": rows(result["profiles_by_land"], lands, None),
+        },
+    ]
+    return edition, tables
+
+
+def analysis(request: HttpRequest) -> HttpResponse:
+    if empty := _no_edition_yet(request):
+        return empty
+    edition, tables = _analysis_tables(request)
+    return render(request, "atlas/analysis.html", {"edition": edition, "tables": tables})
+
+
+def analysis_csv(request: HttpRequest, table: str) -> HttpResponse:
+    """One analysis table as CSV; ``?excel=1`` gives semicolons and a BOM for German Excel."""
+    edition, tables = _analysis_tables(request)
+    chosen = next((t for t in tables if t["slug"] == table), None)
+    if chosen is None:
+        raise Http404
+    excel = request.GET.get("excel") == "1"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="atlas-{edition.slug}-{chosen["slug"]}.csv"'
+    )
+    if excel:
+        response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";" if excel else ",")
+    writer.writerow(["Merkmal", "Wert aus den Daten", "Wert der Studie"])
+    for label, value, published in chosen["rows"]:
+        writer.writerow([label, value, "" if published is None else published])
+    return response

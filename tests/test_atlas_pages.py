@@ -1,0 +1,126 @@
+"""Atlas pages and API on the shipped 2019 edition."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.test import Client
+
+from kompass.atlas.shipped import load_atlas_edition
+from kompass.core.shipped import load_fields_of_action
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def atlas(db: None) -> None:
+    load_fields_of_action()
+    load_atlas_edition("2019")
+
+
+def linked_names(body: str) -> list[str]:
+    return re.findall(r'<td><a href="/atlas/kommunen/[^/]+/">([^<]+)</a></td>', body)
+
+
+def test_profile_list_and_facets(client: Client, atlas: None) -> None:
+    body = client.get("/atlas/").content.decode()
+    assert "50 Steckbriefe" in body
+    assert linked_names(body)[:3] == ["Aachen", "Augsburg", "Bad Hersfeld"]
+    body = client.get("/atlas/?land=SN").content.decode()
+    assert linked_names(body) == ["Chemnitz", "Dresden", "Leipzig"]
+    body = client.get("/atlas/?size_class=medium_town").content.decode()
+    assert "13 Steckbriefe" in body
+    body = client.get("/atlas/?field=security").content.decode()
+    assert "3 Steckbriefe" in body  # the three projects that name Sicherheit at all
+    with_cdo = len(linked_names(client.get("/atlas/?cdo=ja").content.decode()))
+    without = len(linked_names(client.get("/atlas/?cdo=nein").content.decode()))
+    assert with_cdo + without == 50 and with_cdo > 0
+    response = client.get("/atlas/?land=XX")
+    assert response.status_code == 400
+    assert "XX ist keine gültige Auswahl" in response.content.decode()
+
+
+def test_profile_page_has_the_fixed_sections_and_projects(client: Client, atlas: None) -> None:
+    response = client.get("/atlas/kommunen/aachen/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    headings = re.findall(r'<h2 id="section-[a-z_]+">([^<]+)</h2>', body)
+    assert headings == [
+        "Organisationsstruktur",
+        "Meilensteine",
+        "Motivation und Ziele",
+        "Akteure und Beteiligung",
+        "Chancen und Herausforderungen",
+        "Kommunikation und Netzwerke",
+        "Wettbewerbe und Förderprogramme",
+    ]
+    assert "246.272" in body and "Stand 31.12.2017" in body
+    assert "Chief Digital Officer (CDO)" in body
+    assert "Online-Bürgerservice/Portal" in body
+    assert "003_98a75a01d0173661.txt, Z. 395–461" in body
+    assert client.get("/atlas/kommunen/atlantis/").status_code == 404
+
+
+def test_project_list_primary_versus_any_field(client: Client, atlas: None) -> None:
+    primary = client.get("/atlas/projekte/?field=mobility&primary=on").content.decode()
+    any_field = client.get("/atlas/projekte/?field=mobility").content.decode()
+    assert "30 Projekte" in primary
+    assert "37 Projekte" in any_field
+    assert "Luftreinhaltung und Mobilität" in primary  # Stuttgart: primary is mobility
+
+
+def test_analysis_page_and_csv(client: Client, atlas: None) -> None:
+    body = client.get("/atlas/analyse/").content.decode()
+    row = re.search(
+        r'<th scope="row">Sicherheit</th><td class="number">(\d+)</td>'
+        r'<td class="number">([^<]+)</td>',
+        body,
+    )
+    assert row and row.groups() == ("2", "2")
+    response = client.get("/atlas/analyse/primary_field.csv?excel=1")
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == ["Merkmal", "Wert aus den Daten", "Wert der Studie"]
+    assert ["Verwaltung", "37", "37"] in rows
+    plain = list(csv.reader(io.StringIO(client.get("/atlas/analyse/totals.csv").content.decode())))
+    assert ["Leuchtturmprojekte", "144", "144"] in plain
+    assert client.get("/atlas/analyse/unbekannt.csv").status_code == 404
+
+
+def test_api_profiles_projects_and_analysis(client: Client, atlas: None) -> None:
+    data = client.get("/api/v1/atlas/profiles?edition=2019&land=SN").json()
+    assert data["count"] == 3
+    assert [p["slug"] for p in data["items"]] == ["chemnitz", "dresden", "leipzig"]
+    detail = client.get("/api/v1/atlas/profiles/aachen").json()
+    assert detail["edition"] == "2019"
+    assert detail["population"] == 246272
+    assert {u["kind"] for u in detail["units"]} >= {"cdo"}
+    assert len(detail["projects"]) == 3
+    assert detail["projects"][0]["primary_field"] == "administration"
+    assert client.get("/api/v1/atlas/profiles/atlantis").status_code == 404
+    assert client.get("/api/v1/atlas/profiles?edition=1999").status_code == 404
+
+    primary = client.get("/api/v1/atlas/projects?field=security&primary=true").json()
+    any_field = client.get("/api/v1/atlas/projects?field=security&primary=false").json()
+    assert (primary["count"], any_field["count"]) == (2, 3)
+    assert client.get("/api/v1/atlas/projects?field=tourism").status_code == 422
+
+    analysis = client.get("/api/v1/atlas/analysis?edition=2019").json()
+    assert analysis["profiles_total"] == analysis["published"]["profiles_total"] == 50
+    for slug, count in analysis["projects_by_primary_field"].items():
+        assert analysis["published"][f"projects_by_primary_field.{slug}"] == count
+    assert sum(analysis["projects_by_primary_field"].values()) == analysis["projects_total"]
+    assert analysis["profiles_by_size_class"]["medium_town"] == 13
+
+
+def test_pages_explain_an_empty_installation(client: Client) -> None:
+    for path in ["/atlas/", "/atlas/projekte/", "/atlas/analyse/"]:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "noch keine Ausgabe des Atlas geladen" in response.content.decode()
+    assert client.get("/atlas/?ausgabe=2019").status_code == 404
