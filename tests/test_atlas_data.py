@@ -11,23 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
+from kompass.analysis.vocabulary import FIELD_SLUGS
 from kompass.core.models import Land
 
 ATLAS = Path(__file__).resolve().parent.parent / "src" / "kompass" / "data" / "atlas" / "2019"
 DOCUMENT = "003_98a75a01d0173661.txt"
 PROFILES = sorted((ATLAS / "profiles").glob("*.yaml"))
-FIELDS = {
-    "administration",
-    "mobility",
-    "energy_environment",
-    "data_platform",
-    "it_infrastructure",
-    "education",
-    "society",
-    "health",
-    "retail",
-    "security",
-}
+FIELDS = set(FIELD_SLUGS)
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 SECTION_KEYS = {
     "organisation": {"summary", "lines", "units"},

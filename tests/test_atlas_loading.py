@@ -11,6 +11,7 @@ import pytest
 import yaml
 from django.db import transaction
 
+from kompass.analysis.vocabulary import FIELD_SLUGS
 from kompass.atlas.models import Edition, Profile, Project
 from kompass.atlas.queries import edition_cross_section
 from kompass.atlas.shipped import AtlasDataError, load_atlas_edition, primary_fields
@@ -20,18 +21,7 @@ from kompass.core.shipped import load_fields_of_action
 FIGURES = (
     Path(__file__).resolve().parent.parent / "src/kompass/data/atlas/2019/published_figures.yaml"
 )
-FIELDS = [
-    "administration",
-    "mobility",
-    "energy_environment",
-    "data_platform",
-    "it_infrastructure",
-    "education",
-    "society",
-    "health",
-    "retail",
-    "security",
-]
+FIELDS = list(FIELD_SLUGS)
 
 #: How each published key is read from the product's cross-section.
 RECOMPUTE: dict[str, Callable[[dict[str, Any]], Any]] = {

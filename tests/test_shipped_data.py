@@ -8,21 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kompass.analysis.vocabulary import FIELD_SLUGS
 from kompass.core.models import FieldOfAction, FieldOfActionMapping, Source, Vocabulary
 from kompass.core.shipped import FIELDS_FILE, database_is_empty, load_fields_of_action
 
-ATLAS_SLUGS = [
-    "administration",
-    "mobility",
-    "energy_environment",
-    "data_platform",
-    "it_infrastructure",
-    "education",
-    "society",
-    "health",
-    "retail",
-    "security",
-]
+ATLAS_SLUGS = list(FIELD_SLUGS)
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from kompass.analysis.vocabulary import FIELD_SLUGS
 from kompass.atlas import selectors
 from kompass.atlas.models import Profile, Project
 from kompass.atlas.queries import edition_cross_section
@@ -16,18 +17,7 @@ from kompass.core.api import LandCode, SizeClassSlug
 
 router = Router(tags=["atlas"])
 
-FieldSlug = Literal[
-    "administration",
-    "mobility",
-    "energy_environment",
-    "data_platform",
-    "it_infrastructure",
-    "education",
-    "society",
-    "health",
-    "retail",
-    "security",
-]
+FieldSlug = Literal[FIELD_SLUGS]  # type: ignore[valid-type]
 
 
 class ProfileListOut(Schema):

@@ -10,15 +10,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from kompass.core.models import Municipality
+from kompass.core.models import Land, Municipality, MunicipalityKind, SizeClass
 
 router = Router(tags=["municipalities"])
 
-LandCode = Literal[
-    "SH", "HH", "NI", "HB", "NW", "HE", "RP", "BW", "BY", "SL", "BE", "BB", "MV", "SN", "ST", "TH"
-]
-SizeClassSlug = Literal["large_city", "medium_town", "small_town", "rural_municipality"]
-KindSlug = Literal["municipality", "town", "kreisfrei_city", "district"]
+LandCode = Literal[tuple(Land.values)]  # type: ignore[valid-type]
+SizeClassSlug = Literal[tuple(SizeClass.values)]  # type: ignore[valid-type]
+KindSlug = Literal[tuple(MunicipalityKind.values)]  # type: ignore[valid-type]
 
 
 class MunicipalityOut(Schema):

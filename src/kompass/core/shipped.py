@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from kompass.analysis.vocabulary import FIELD_SLUGS
 from kompass.core.models import FieldOfAction, FieldOfActionMapping, Vocabulary
 from kompass.core.services import cite
 
@@ -48,6 +49,8 @@ def load_fields_of_action(
     """
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     fields = data["fields"]
+    if [entry["slug"] for entry in fields] != list(FIELD_SLUGS):
+        raise ValueError(f"{path.name}: die zehn Handlungsfelder weichen vom Vertrag ab.")
     vocabularies = data.get("vocabularies", [])
     total = len(fields) + sum(len(v["terms"]) for v in vocabularies)
     done = 0
