@@ -124,3 +124,29 @@ def test_pages_explain_an_empty_installation(client: Client) -> None:
         assert response.status_code == 200
         assert "noch keine Ausgabe des Atlas geladen" in response.content.decode()
     assert client.get("/atlas/?ausgabe=2019").status_code == 404
+
+
+def test_compare_two_to_four_profiles(client: Client, atlas: None) -> None:
+    response = client.get("/atlas/vergleich/?k=leipzig&k=dresden&k=chemnitz")
+    assert response.status_code == 200
+    body = response.content.decode()
+    columns = re.findall(r'<th scope="col"><a href="/atlas/kommunen/[^/]+/">([^<]+)</a></th>', body)
+    assert columns == ["Leipzig", "Dresden", "Chemnitz"]
+    assert '<th scope="row">Einwohner</th><td>581.980</td>' in body
+    for query, message in [
+        ("?k=leipzig", "Bitte 2 bis 4 Kommunen zum Vergleich auswählen (ausgewählt: 1)."),
+        ("?k=a&k=b&k=c&k=d&k=e", "(ausgewählt: 5)"),
+        ("?k=leipzig&k=atlantis", "Unbekannte Kommune im Vergleich: atlantis."),
+    ]:
+        response = client.get("/atlas/vergleich/" + query)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+
+
+def test_similar_municipalities_with_reasons(client: Client, atlas: None) -> None:
+    body = client.get("/atlas/kommunen/lemgo/").content.decode()
+    section = body.split('id="similar-title"')[1].split("</section>")[0]
+    items = re.findall(r'<li><a href="/atlas/kommunen/([^/]+)/">', section)
+    assert 1 <= len(items) <= 5 and "lemgo" not in items
+    assert "gleiche Größenklasse (Mittelstadt)" in section  # Lemgo is a medium town
+    assert client.get("/atlas/aehnlichkeit/").status_code == 200

@@ -182,9 +182,18 @@ def test_atlas_pages_from_the_keyboard_and_with_axe(page: Any, live_server: Any)
     page.get_by_label("Land").select_option("SN")
     page.get_by_role("button", name="Filtern").press("Enter")
     assert page.get_by_role("status").inner_text() == "3 Steckbriefe"
-    page.get_by_role("link", name="Leipzig").click()
+    page.get_by_label("Dresden vergleichen").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Leipzig vergleichen").check()
+    page.get_by_role("button", name="Auswahl vergleichen").click()
+    assert page.locator("h1").inner_text() == "Kommunen im Vergleich"
+    assert page.locator("thead th a").all_inner_texts() == ["Dresden", "Leipzig"]
+    assert_accessible(page)
+    page.go_back()
+    page.get_by_role("link", name="Leipzig", exact=True).click()
     assert page.locator("h1").inner_text() == "Leipzig"
     assert page.get_by_role("heading", name="Leuchtturmprojekte").is_visible()
+    assert page.get_by_role("heading", name="Ähnliche Kommunen").is_visible()
     assert_accessible(page)
     subnav = page.get_by_role("navigation", name="Atlas")
     page.get_by_role("link", name="Alle Steckbriefe").click()

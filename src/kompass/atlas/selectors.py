@@ -9,8 +9,11 @@ import yaml
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
+from kompass.analysis.similarity import Similar, similar_profiles
+from kompass.analysis.size_classes import size_class
 from kompass.atlas.models import Edition, OrganisationUnit, Profile, Project, ProjectField
 from kompass.atlas.shipped import ATLAS_DIR
+from kompass.core.models import FieldOfAction, SizeClass
 
 
 def edition_or_404(slug: str | None) -> Edition:
@@ -73,6 +76,46 @@ def projects(
         else:
             queryset = queryset.filter(field_links__field__slug=field).distinct()
     return queryset
+
+
+def profile_records(edition: Edition) -> list[dict[str, Any]]:
+    """Every profile of an edition as a plain record for kompass.analysis.similarity."""
+    records: dict[int, dict[str, Any]] = {
+        pk: {
+            "slug": slug,
+            "land": land,
+            "size_class": size_class(population),
+            "fields": set(),
+            "organisation": set(),
+        }
+        for pk, slug, land, population in edition.profiles.values_list(
+            "pk", "slug", "land", "population"
+        )
+    }
+    for profile_id, field in ProjectField.objects.filter(
+        project__profile__edition=edition
+    ).values_list("project__profile_id", "field__slug"):
+        records[profile_id]["fields"].add(field)
+    for profile_id, kind in OrganisationUnit.objects.filter(profile__edition=edition).values_list(
+        "profile_id", "kind"
+    ):
+        if kind != OrganisationUnit.Kind.OTHER:
+            records[profile_id]["organisation"].add(kind)
+    return list(records.values())
+
+
+def similar_to(profile: Profile, limit: int = 5) -> list[tuple[Profile, Similar]]:
+    """The profiles of the same edition most like ``profile``, with the reasons."""
+    records = profile_records(profile.edition)
+    target = next(r for r in records if r["slug"] == profile.slug)
+    labels = {f.slug: f.name for f in FieldOfAction.objects.all()}
+    labels.update({str(k): str(v) for k, v in OrganisationUnit.Kind.choices})
+    labels.update({str(k): str(v) for k, v in SizeClass.choices})
+    ranked = similar_profiles(target, records, limit=limit, labels=labels)
+    by_slug = {
+        p.slug: p for p in profile.edition.profiles.filter(slug__in=[s.slug for s in ranked])
+    }
+    return [(by_slug[s.slug], s) for s in ranked]
 
 
 def published_figures(edition: Edition) -> dict[str, dict[str, Any]]:

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.profile_list, name="profile_list"),
     path("kommunen/<slug:slug>/", views.profile_detail, name="profile_detail"),
     path("projekte/", views.project_list, name="project_list"),
+    path("vergleich/", views.compare, name="compare"),
+    path("aehnlichkeit/", views.similarity_rule, name="similarity_rule"),
     path("analyse/", views.analysis, name="analysis"),
     path("analyse/<slug:table>.csv", views.analysis_csv, name="analysis_csv"),
 ]

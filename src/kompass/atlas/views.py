@@ -76,6 +76,7 @@ def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sections": sections,
             "projects": selectors.projects(edition).filter(profile=profile),
             "sources": sources_of(profile),
+            "similar": selectors.similar_to(profile),
         },
     )
 
@@ -95,6 +96,68 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "atlas/project_list.html",
         {"edition": edition, "form": form, "projects": projects},
         status=400 if form.errors else 200,
+    )
+
+
+COMPARE_MIN, COMPARE_MAX = 2, 4
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    """2–4 profiles side by side (``?k=aachen&k=leipzig``)."""
+    if empty := _no_edition_yet(request):
+        return empty
+    edition = selectors.edition_or_404(request.GET.get("ausgabe"))
+    slugs = list(dict.fromkeys(request.GET.getlist("k")))
+    error = ""
+    if not COMPARE_MIN <= len(slugs) <= COMPARE_MAX:
+        error = (
+            f"Bitte {COMPARE_MIN} bis {COMPARE_MAX} Kommunen zum Vergleich auswählen "
+            f"(ausgewählt: {len(slugs)})."
+        )
+    found = {
+        p.slug: p
+        for p in selectors.profiles(edition)
+        .filter(slug__in=slugs)
+        .prefetch_related("units", "funding__programme")
+    }
+    unknown = [slug for slug in slugs if slug not in found]
+    if unknown and not error:
+        error = "Unbekannte Kommune im Vergleich: " + ", ".join(unknown) + "."
+    if error:
+        return render(
+            request,
+            "atlas/compare.html",
+            {"edition": edition, "error": error, "profiles": []},
+            status=400,
+        )
+    profiles = [found[slug] for slug in slugs]
+    fields = list(FieldOfAction.objects.all())
+    by_field = {
+        (p.pk, link.field.slug)
+        for p in profiles
+        for project in selectors.projects(edition).filter(profile=p)
+        for link in project.field_links.all()
+    }
+    rows = [
+        ("Land", [p.get_land_display() for p in profiles]),
+        ("Einwohner", [p.population for p in profiles]),
+        ("Fläche (km²)", [p.area_km2 for p in profiles]),
+        ("Größenklasse", [p.municipality.size_class_label for p in profiles]),
+        ("Chief Digital Officer", ["ja" if p.cdo else "–" for p in profiles]),
+        ("Zuständige Stellen", [len(p.units.all()) for p in profiles]),
+        ("Wettbewerbe und Förderprogramme", [len(p.funding.all()) for p in profiles]),
+        ("Leuchtturmprojekte", [p.project_count for p in profiles]),
+    ] + [
+        (
+            f"Projekte: {field.name}",
+            ["✓" if (p.pk, field.slug) in by_field else "–" for p in profiles],
+        )
+        for field in fields
+    ]
+    return render(
+        request,
+        "atlas/compare.html",
+        {"edition": edition, "profiles": profiles, "rows": rows},
     )
 
 
@@ -178,3 +241,8 @@ def analysis_csv(request: HttpRequest, table: str) -> HttpResponse:
     for label, value, published in chosen["rows"]:
         writer.writerow([label, value, "" if published is None else published])
     return response
+
+
+def similarity_rule(request: HttpRequest) -> HttpResponse:
+    """The rule behind "Ähnliche Kommunen", for users."""
+    return render(request, "atlas/similarity_rule.html")
