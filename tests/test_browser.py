@@ -169,11 +169,13 @@ def test_staff_invites_from_the_browser(page: Any, live_server: Any, personas: P
 
 
 def test_atlas_pages_from_the_keyboard_and_with_axe(page: Any, live_server: Any) -> None:
+    from kompass.atlas.practice import load_practice_examples
     from kompass.atlas.shipped import load_atlas_edition
     from kompass.core.shipped import load_fields_of_action
 
     load_fields_of_action()
     load_atlas_edition("2019")
+    load_practice_examples()
     problems = watch_console(page)
     page.goto(live_server.url + "/")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Atlas").click()
@@ -199,6 +201,9 @@ def test_atlas_pages_from_the_keyboard_and_with_axe(page: Any, live_server: Any)
     page.get_by_role("link", name="Alle Steckbriefe").click()
     subnav.get_by_role("link", name="Projekte").click()
     assert page.get_by_role("status").inner_text() == "144 Projekte"
+    assert_accessible(page)
+    subnav.get_by_role("link", name="Praxisbeispiele").click()
+    assert page.locator("h1").inner_text() == "Praxisbeispiele"
     assert_accessible(page)
     subnav.get_by_role("link", name="Querschnittsanalyse").click()
     assert page.locator("h1").inner_text() == "Querschnittsanalyse"

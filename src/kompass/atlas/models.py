@@ -201,3 +201,47 @@ class ProjectField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.field}"
+
+
+class PracticeExample(models.Model):
+    """A municipality (or alliance) another study describes as an example, with its topic."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Gemeinde")
+        TOWN = "town", _("Stadt")
+        KREISFREI_CITY = "kreisfrei_city", _("Kreisfreie Stadt")
+        DISTRICT = "district", _("Landkreis")
+        ASSOCIATION = "association", _("Gemeindeverbund")
+        REGION = "region", _("Region")
+
+    slug = models.SlugField(max_length=120, unique=True)
+    document = models.CharField(_("Quelldokument"), max_length=255)
+    reference_date = models.DateField(_("Stand"))
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practice_examples",
+        help_text=_("Leer bei Regionen und Verbünden ohne eigene Kommune im Verzeichnis."),
+    )
+    place = models.CharField(_("Ort"), max_length=200)
+    land = models.CharField(_("Land"), max_length=2, choices=Land.choices)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    population = models.PositiveIntegerField(_("Einwohnerzahl"), null=True, blank=True)
+    population_date = models.DateField(_("Stichtag der Einwohnerzahl"), null=True, blank=True)
+    title = models.CharField(_("Titel"), max_length=300)
+    year = models.PositiveSmallIntegerField(_("Jahr"), null=True, blank=True)
+    summary = models.TextField(_("Kurzbeschreibung"))
+    fields = models.ManyToManyField(FieldOfAction, related_name="practice_examples", blank=True)
+    topics = models.JSONField(_("Stichworte"), default=list)
+    notes = models.TextField(_("Anmerkungen"), blank=True)
+    sources = GenericRelation("core.Source")
+
+    class Meta:
+        verbose_name = _("Praxisbeispiel")
+        verbose_name_plural = _("Praxisbeispiele")
+        ordering = ["place", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.title}"

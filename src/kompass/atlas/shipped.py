@@ -13,7 +13,6 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.utils.text import slugify
 
 from kompass.atlas.models import (
     Edition,
@@ -27,11 +26,9 @@ from kompass.atlas.models import (
 )
 from kompass.core.models import FieldOfAction, Municipality, MunicipalityKind
 from kompass.core.services import cite
+from kompass.core.text import UMLAUTS, german_slug
 
 ATLAS_DIR = Path(__file__).resolve().parent.parent / "data" / "atlas"
-UMLAUTS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
-)
 
 #: Facts of the shipped editions that are not per profile (document, dates, line).
 EDITIONS = {
@@ -259,7 +256,7 @@ def _load_profile(
         )
     taken: set[str] = set()
     for position, item in enumerate(data.get("projects", [])):
-        slug = slugify(item["title"].translate(UMLAUTS))[:200] or f"projekt-{position + 1}"
+        slug = german_slug(item["title"])[:200] or f"projekt-{position + 1}"
         if slug in taken:
             slug = f"{slug}-{position + 1}"
         taken.add(slug)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from kompass.atlas import selectors
 from kompass.atlas.forms import ProfileFilterForm, ProjectFilterForm
-from kompass.atlas.models import Edition
+from kompass.atlas.models import Edition, PracticeExample
 from kompass.atlas.queries import edition_cross_section
 from kompass.core.models import FieldOfAction, Land, SizeClass
 from kompass.core.services import sources_of
@@ -246,3 +246,20 @@ def analysis_csv(request: HttpRequest, table: str) -> HttpResponse:
 def similarity_rule(request: HttpRequest) -> HttpResponse:
     """The rule behind "Ähnliche Kommunen", for users."""
     return render(request, "atlas/similarity_rule.html")
+
+
+def practice_examples(request: HttpRequest) -> HttpResponse:
+    """Practice examples from the other studies, filterable by field of action."""
+    form = ProjectFilterForm(request.GET or None)
+    examples = PracticeExample.objects.select_related("municipality").prefetch_related("fields")
+    if form.is_valid() and form.cleaned_data["field"]:
+        examples = examples.filter(fields__slug=form.cleaned_data["field"])
+    elif form.errors:
+        examples = examples.none()
+    form.fields.pop("primary")
+    return render(
+        request,
+        "atlas/practice_examples.html",
+        {"form": form, "examples": examples},
+        status=400 if form.errors else 200,
+    )

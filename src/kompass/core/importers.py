@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.db import transaction
-from django.utils.text import slugify
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kompass.core.models import LAND_BY_AGS_PREFIX, Municipality, MunicipalityKind
 from kompass.core.services import cite_many
+from kompass.core.text import german_slug
 
 # Column positions of the GV-ISys Auszug (0-based) and their German headings for messages.
 COL_SATZART, COL_TKZ, COL_LAND, COL_RB, COL_KREIS, COL_VB, COL_GEM = range(7)
@@ -72,9 +72,6 @@ DATE_IN_TITLE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 # Germany's extent with a margin; catches swapped or misplaced coordinates.
 LATITUDE_RANGE = (Decimal("47.0"), Decimal("55.2"))
 LONGITUDE_RANGE = (Decimal("5.8"), Decimal("15.1"))
-UMLAUTS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
-)
 
 
 @dataclass(frozen=True)
@@ -433,7 +430,7 @@ def _write(parsed: list[ParsedRow], report: ImportReport, progress: Progress | N
 
 
 def _free_slug(row: ParsedRow, taken: set[str]) -> str:
-    base = slugify(row.name.translate(UMLAUTS)) or row.ags
+    base = german_slug(row.name) or row.ags
     if row.kind == MunicipalityKind.DISTRICT and not base.startswith(("landkreis-", "kreis-")):
         base = f"landkreis-{base}"
     return base if base not in taken else f"{base}-{row.ags}"

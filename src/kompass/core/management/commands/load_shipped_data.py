@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from kompass.atlas.practice import load_practice_examples
 from kompass.atlas.shipped import load_atlas_edition
 from kompass.core.shipped import load_fields_of_action
 from kompass.progress import bar_callback
@@ -24,11 +25,13 @@ class Command(BaseCommand):
             desc="Smart-City-Atlas", unit=" Steckbriefe", disable=quiet, file=self.stderr
         ) as bar:
             atlas = load_atlas_edition("2019", progress=bar_callback(bar))
+        examples = load_practice_examples()
         if not quiet:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{counts['fields']} Handlungsfelder, {counts['vocabularies']} Begriffssysteme "
                     f"mit {counts['terms']} Begriffen; Smart-City-Atlas 2019: "
-                    f"{atlas['profiles']} Steckbriefe mit {atlas['projects']} Projekten geladen."
+                    f"{atlas['profiles']} Steckbriefe mit {atlas['projects']} Projekten; "
+                    f"{examples} Praxisbeispiele geladen."
                 )
             )
