@@ -170,12 +170,14 @@ def test_staff_invites_from_the_browser(page: Any, live_server: Any, personas: P
 
 def test_atlas_pages_from_the_keyboard_and_with_axe(page: Any, live_server: Any) -> None:
     from kompass.atlas.practice import load_practice_examples
+    from kompass.atlas.search import rebuild_index
     from kompass.atlas.shipped import load_atlas_edition
     from kompass.core.shipped import load_fields_of_action
 
     load_fields_of_action()
     load_atlas_edition("2019")
     load_practice_examples()
+    rebuild_index()
     problems = watch_console(page)
     page.goto(live_server.url + "/")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Atlas").click()
@@ -201,6 +203,12 @@ def test_atlas_pages_from_the_keyboard_and_with_axe(page: Any, live_server: Any)
     page.get_by_role("link", name="Alle Steckbriefe").click()
     subnav.get_by_role("link", name="Projekte").click()
     assert page.get_by_role("status").inner_text() == "144 Projekte"
+    assert_accessible(page)
+    subnav.get_by_role("link", name="Suche").click()
+    page.get_by_label("Suchbegriff").fill("Mobilitaet")
+    page.get_by_label("Suchbegriff").press("Enter")
+    assert "Treffer für „Mobilitaet“" in page.get_by_role("status").inner_text()
+    assert page.locator(".hits mark").first.inner_text().startswith("Mobilität")
     assert_accessible(page)
     subnav.get_by_role("link", name="Praxisbeispiele").click()
     assert page.locator("h1").inner_text() == "Praxisbeispiele"

@@ -6,11 +6,11 @@ from typing import Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from kompass.analysis.vocabulary import FIELD_SLUGS
-from kompass.atlas import selectors
+from kompass.atlas import search, selectors
 from kompass.atlas.models import Profile, Project
 from kompass.atlas.queries import edition_cross_section
 from kompass.core.api import LandCode, SizeClassSlug
@@ -148,4 +148,65 @@ def analysis(request: HttpRequest, edition: str = "") -> dict[str, object]:
         "published": {
             key: figure["value"] for key, figure in selectors.published_figures(current).items()
         },
+    }
+
+
+class SearchHitOut(Schema):
+    kind: str
+    title: str
+    place: str
+    land: str
+    url: str
+    score: float
+    snippet_html: str
+
+
+class SearchOut(Schema):
+    items: list[SearchHitOut]
+    count: int
+    facets: dict[str, dict[str, int]]
+    corrections: dict[str, list[str]]
+
+
+@router.get("/atlas/search", response=SearchOut, auth=None, summary="Suche im Atlas")
+def search_atlas(
+    request: HttpRequest,
+    q: str,
+    kind: Literal["profile", "project", "example"] | None = None,
+    land: LandCode | None = None,
+    size_class: SizeClassSlug | None = None,
+    field: FieldSlug | None = None,
+    primary: bool = False,
+    has_cdo: bool | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[assignment]
+) -> dict[str, object]:
+    """Ranked hits over profiles, projects and practice examples with German stemming, umlaut
+    and hyphen tolerance and typo tolerance; ``snippet_html`` marks matches with ``<mark>``
+    (all other text is escaped)."""
+    results = search.search(
+        q,
+        kind=kind,
+        land=land,
+        size=size_class,
+        field_slug=field,
+        primary_only=primary,
+        cdo=has_cdo,
+        limit=limit,
+    )
+    return {
+        "items": [
+            {
+                "kind": hit.entry.kind,
+                "title": hit.entry.title,
+                "place": hit.entry.place,
+                "land": hit.entry.land,
+                "url": hit.entry.url,
+                "score": hit.score,
+                "snippet_html": hit.snippet,
+            }
+            for hit in results.hits
+        ],
+        "count": results.total,
+        "facets": {name: dict(counter) for name, counter in results.facets.items()},
+        "corrections": results.corrections,
     }

@@ -245,3 +245,42 @@ class PracticeExample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place}: {self.title}"
+
+
+class SearchEntry(models.Model):
+    """One searchable record (profile, project or practice example) with prepared terms.
+
+    ``terms`` holds the folded and stemmed words (kompass.analysis.textsearch); the database
+    indexes them (SQLite FTS5 table ``atlas_searchentry_fts`` or a PostgreSQL GIN index, see
+    migration 0003) so both databases match the same terms.
+    """
+
+    class Kind(models.TextChoices):
+        PROFILE = "profile", _("Steckbrief")
+        PROJECT = "project", _("Projekt")
+        EXAMPLE = "example", _("Praxisbeispiel")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    edition = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=300)
+    place = models.CharField(max_length=200)
+    url = models.CharField(max_length=300)
+    text = models.TextField()
+    title_terms = models.TextField()
+    terms = models.TextField()
+    land = models.CharField(max_length=2, choices=Land.choices)
+    size_class = models.CharField(max_length=20, blank=True)
+    fields = models.CharField(max_length=300, blank=True, help_text="space-separated slugs")
+    primary_field = models.CharField(max_length=40, blank=True)
+    has_cdo = models.BooleanField(default=False)
+    funding = models.TextField(blank=True, help_text="space-separated programme ids")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "edition"]), models.Index(fields=["land"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("kommunen/<slug:slug>/", views.profile_detail, name="profile_detail"),
     path("projekte/", views.project_list, name="project_list"),
     path("vergleich/", views.compare, name="compare"),
+    path("suche/", views.search_view, name="search"),
     path("praxisbeispiele/", views.practice_examples, name="practice_examples"),
     path("aehnlichkeit/", views.similarity_rule, name="similarity_rule"),
     path("analyse/", views.analysis, name="analysis"),

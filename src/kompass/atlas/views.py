@@ -8,8 +8,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from kompass.atlas import selectors
-from kompass.atlas.forms import ProfileFilterForm, ProjectFilterForm
+from kompass.atlas import search, selectors
+from kompass.atlas.forms import ProfileFilterForm, ProjectFilterForm, SearchForm
 from kompass.atlas.models import Edition, PracticeExample
 from kompass.atlas.queries import edition_cross_section
 from kompass.core.models import FieldOfAction, Land, SizeClass
@@ -262,4 +262,45 @@ def practice_examples(request: HttpRequest) -> HttpResponse:
         "atlas/practice_examples.html",
         {"form": form, "examples": examples},
         status=400 if form.errors else 200,
+    )
+
+
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Search over profiles, projects and practice examples with facets and snippets."""
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        results = search.search(
+            data["q"],
+            kind=data["art"] or None,
+            land=data["land"] or None,
+            size=data["size_class"] or None,
+            field_slug=data["field"] or None,
+            primary_only=data["primary"],
+            cdo={"ja": True, "nein": False}.get(data["cdo"]),
+        )
+    labels = search.facet_labels()
+    facets = (
+        [
+            (
+                name,
+                title,
+                [(labels[name].get(k, k), n) for k, n in results.facets[name].most_common()],
+            )
+            for name, title in [
+                ("kind", "Art"),
+                ("land", "Land"),
+                ("size_class", "Größenklasse"),
+                ("field", "Handlungsfeld"),
+            ]
+        ]
+        if results
+        else []
+    )
+    return render(
+        request,
+        "atlas/search.html",
+        {"form": form, "results": results, "facets": facets, "kinds": labels["kind"]},
+        status=400 if form.is_bound and form.errors else 200,
     )

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from kompass.atlas.practice import load_practice_examples
+from kompass.atlas.search import rebuild_index
 from kompass.atlas.shipped import load_atlas_edition
 from kompass.core.shipped import load_fields_of_action
 from kompass.progress import bar_callback
@@ -26,12 +27,13 @@ class Command(BaseCommand):
         ) as bar:
             atlas = load_atlas_edition("2019", progress=bar_callback(bar))
         examples = load_practice_examples()
+        indexed = rebuild_index()
         if not quiet:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{counts['fields']} Handlungsfelder, {counts['vocabularies']} Begriffssysteme "
                     f"mit {counts['terms']} Begriffen; Smart-City-Atlas 2019: "
                     f"{atlas['profiles']} Steckbriefe mit {atlas['projects']} Projekten; "
-                    f"{examples} Praxisbeispiele geladen."
+                    f"{examples} Praxisbeispiele geladen; Suchindex mit {indexed} Einträgen."
                 )
             )
