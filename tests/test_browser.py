@@ -216,6 +216,10 @@ def test_atlas_pages_from_the_keyboard_and_with_axe(page: Any, live_server: Any)
     subnav.get_by_role("link", name="Querschnittsanalyse").click()
     assert page.locator("h1").inner_text() == "Querschnittsanalyse"
     assert_accessible(page)
+    subnav.get_by_role("link", name="Offene Daten").click()
+    assert page.locator("h1").inner_text() == "Offene Daten"
+    assert_accessible(page)
+    subnav.get_by_role("link", name="Querschnittsanalyse").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="„Leuchtturmprojekte nach Hauptfeld“ als CSV").click()
     assert download.value.suggested_filename == "atlas-2019-primary_field.csv"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from kompass.atlas import search, selectors
+from kompass.atlas import exports, search, selectors
 from kompass.atlas.forms import ProfileFilterForm, ProjectFilterForm, SearchForm
 from kompass.atlas.models import Edition, PracticeExample
 from kompass.atlas.queries import edition_cross_section
@@ -303,4 +304,46 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "atlas/search.html",
         {"form": form, "results": results, "facets": facets, "kinds": labels["kind"]},
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    if empty := _no_edition_yet(request):
+        return empty
+    edition = selectors.edition_or_404(request.GET.get("ausgabe"))
+    return render(
+        request,
+        "atlas/open_data.html",
+        {
+            "edition": edition,
+            "datasets": exports.DATASETS.values(),
+            "licence": exports.LICENCE_NAME,
+            "licence_uri": exports.LICENCE_URI,
+        },
+    )
+
+
+def open_data_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+    chosen = exports.DATASETS.get(dataset)
+    if chosen is None or fmt not in exports.FORMATS:
+        raise Http404
+    edition = selectors.edition_or_404(request.GET.get("ausgabe"))
+    excel = fmt == "csv" and request.GET.get("excel") == "1"
+    media = exports.FORMATS[fmt][0]
+    response = HttpResponse(
+        exports.render(chosen, edition, fmt, excel=excel),
+        content_type=f"{media}; charset=utf-8" if fmt != "xlsx" else media,
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{chosen.slug}-{edition.slug}{"-excel" if excel else ""}.{fmt}"'
+    )
+    return response
+
+
+def open_data_catalog(request: HttpRequest) -> HttpResponse:
+    """DCAT-AP.de metadata (JSON-LD) for harvesting by open-data portals."""
+    edition = selectors.edition_or_404(request.GET.get("ausgabe"))
+    catalog = exports.dcat_catalog(request.build_absolute_uri("/"), edition)
+    return HttpResponse(
+        json.dumps(catalog, ensure_ascii=False, indent=1), content_type="application/ld+json"
     )
