@@ -31,9 +31,11 @@ $(BIN)/.test-installed: $(BIN)/.installed pyproject.toml
 # into the static files; they are never committed and never loaded from a CDN.
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)/htmx $(VENDOR)/modern-normalize
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/modern-normalize $(VENDOR)/svg-maps-germany
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/modern-normalize/modern-normalize.css $(VENDOR)/modern-normalize/
+	cp node_modules/@svg-maps/germany/germany.svg node_modules/@svg-maps/germany/LICENSE.md \
+		$(VENDOR)/svg-maps-germany/
 	touch $@
 
 var/secret_key:

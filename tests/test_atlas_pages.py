@@ -150,3 +150,21 @@ def test_similar_municipalities_with_reasons(client: Client, atlas: None) -> Non
     assert 1 <= len(items) <= 5 and "lemgo" not in items
     assert "gleiche Größenklasse (Mittelstadt)" in section  # Lemgo is a medium town
     assert client.get("/atlas/aehnlichkeit/").status_code == 200
+
+
+def test_map_colours_lands_filters_and_has_a_table(client: Client, atlas: None) -> None:
+    response = client.get("/atlas/karte/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('class="land bucket-') == 16
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td class="number">(\d+)</td>', body))
+    assert rows["Nordrhein-Westfalen"] == "15" and rows["Sachsen"] == "3"
+    assert sum(int(n) for n in rows.values()) == 50
+    assert 'aria-label="Nordrhein-Westfalen: 15 Steckbriefe"' in body
+    assert "CC BY 4.0" in body  # attribution of the bundled outline
+    filtered = client.get("/atlas/karte/?size_class=medium_town").content.decode()
+    rows = dict(
+        re.findall(r'<tr><th scope="row">([^<]+)</th><td class="number">(\d+)</td>', filtered)
+    )
+    assert sum(int(n) for n in rows.values()) == 13
+    assert 'href="/atlas/?size_class=medium_town&amp;land=NW"' in filtered

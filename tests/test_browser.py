@@ -216,6 +216,12 @@ def test_atlas_pages_from_the_keyboard_and_with_axe(page: Any, live_server: Any)
     subnav.get_by_role("link", name="Querschnittsanalyse").click()
     assert page.locator("h1").inner_text() == "Querschnittsanalyse"
     assert_accessible(page)
+    subnav.get_by_role("link", name="Karte").click()
+    assert page.locator("h1").inner_text() == "Karte der Steckbriefe"
+    assert_accessible(page)
+    page.get_by_role("link", name="Sachsen: 3 Steckbriefe").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("status").inner_text() == "3 Steckbriefe"
     subnav.get_by_role("link", name="Offene Daten").click()
     assert page.locator("h1").inner_text() == "Offene Daten"
     assert_accessible(page)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("projekte/", views.project_list, name="project_list"),
     path("vergleich/", views.compare, name="compare"),
     path("suche/", views.search_view, name="search"),
+    path("karte/", views.profile_map, name="map"),
     path("daten/", views.open_data, name="open_data"),
     path("daten/dcat.jsonld", views.open_data_catalog, name="open_data_catalog"),
     path("daten/<slug:dataset>.<str:fmt>", views.open_data_file, name="open_data_file"),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from kompass.atlas import exports, search, selectors
+from kompass.atlas import exports, maps, search, selectors
 from kompass.atlas.forms import ProfileFilterForm, ProjectFilterForm, SearchForm
 from kompass.atlas.models import Edition, PracticeExample
 from kompass.atlas.queries import edition_cross_section
@@ -346,4 +347,54 @@ def open_data_catalog(request: HttpRequest) -> HttpResponse:
     catalog = exports.dcat_catalog(request.build_absolute_uri("/"), edition)
     return HttpResponse(
         json.dumps(catalog, ensure_ascii=False, indent=1), content_type="application/ld+json"
+    )
+
+
+def profile_map(request: HttpRequest) -> HttpResponse:
+    """Map of the Länder coloured by the number of profiles, filterable like the list, with
+    the same numbers as a table; works offline (bundled outline)."""
+    if empty := _no_edition_yet(request):
+        return empty
+    edition = selectors.edition_or_404(request.GET.get("ausgabe"))
+    form = ProfileFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "land": data["land"] or None,
+            "size_class": data["size_class"] or None,
+            "field": data["field"] or None,
+            "has_cdo": {"ja": True, "nein": False}.get(data["cdo"]),
+        }
+    counts = Counter(
+        selectors.profiles(edition, **filters).values_list("land", flat=True)
+        if not form.errors
+        else []
+    )
+    view_box, outlines = maps.land_outlines()
+    query = request.GET.copy()
+    query.pop("land", None)
+    lands = [
+        {
+            "code": code,
+            "name": name,
+            "count": counts.get(code, 0),
+            "bucket": maps.bucket(counts.get(code, 0)),
+            "path": outlines[code],
+        }
+        for code, name in Land.choices
+    ]
+    return render(
+        request,
+        "atlas/map.html",
+        {
+            "edition": edition,
+            "form": form,
+            "lands": lands,
+            "view_box": view_box,
+            "query": query.urlencode(),
+            "total": sum(counts.values()),
+            "attribution": maps.ATTRIBUTION,
+        },
+        status=400 if form.errors else 200,
     )
