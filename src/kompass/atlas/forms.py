@@ -1,24 +1,31 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.models import FieldOfAction, Land, SizeClass
+from kompass.core.forms import land_field, size_class_field
+from kompass.core.models import FieldOfAction
 
 
 def field_choices() -> list[tuple[str, str]]:
     return [(f.slug, f.name) for f in FieldOfAction.objects.all()]
 
 
-class ProfileFilterForm(forms.Form):
-    land = forms.ChoiceField(
-        label=_("Land"), required=False, choices=[("", _("alle Länder")), *Land.choices]
-    )
-    size_class = forms.ChoiceField(
-        label=_("Größenklasse"),
-        required=False,
-        choices=[("", _("alle Größenklassen")), *SizeClass.choices],
-    )
+class FieldChoiceMixin:
+    """Fills the ``field`` choice from the database when the form is created."""
+
+    fields: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", _("alle Handlungsfelder")), *field_choices()]
+
+
+class ProfileFilterForm(FieldChoiceMixin, forms.Form):
+    land = land_field()
+    size_class = size_class_field()
     field = forms.ChoiceField(label=_("Handlungsfeld eines Projekts"), required=False)
     cdo = forms.ChoiceField(
         label=_("Chief Digital Officer"),
@@ -26,23 +33,25 @@ class ProfileFilterForm(forms.Form):
         choices=[("", _("egal")), ("ja", _("vorhanden")), ("nein", _("nicht genannt"))],
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["field"].choices = [("", _("alle Handlungsfelder")), *field_choices()]  # type: ignore[attr-defined]
+    def filters(self) -> dict[str, Any]:
+        """The valid form as keyword arguments of ``selectors.profiles``."""
+        data = self.cleaned_data
+        return {
+            "land": data["land"] or None,
+            "size_class": data["size_class"] or None,
+            "field": data["field"] or None,
+            "has_cdo": {"ja": True, "nein": False}.get(data["cdo"]),
+        }
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(FieldChoiceMixin, forms.Form):
     field = forms.ChoiceField(label=_("Handlungsfeld"), required=False)
     primary = forms.BooleanField(
         label=_("nur als Hauptfeld (Zählweise der Studie)"), required=False
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["field"].choices = [("", _("alle Handlungsfelder")), *field_choices()]  # type: ignore[attr-defined]
 
-
-class SearchForm(forms.Form):
+class SearchForm(ProfileFilterForm):
     q = forms.CharField(label=_("Suchbegriff"), max_length=200)
     art = forms.ChoiceField(
         label=_("Art"),
@@ -54,22 +63,5 @@ class SearchForm(forms.Form):
             ("example", _("Praxisbeispiele")),
         ],
     )
-    land = forms.ChoiceField(
-        label=_("Land"), required=False, choices=[("", _("alle Länder")), *Land.choices]
-    )
-    size_class = forms.ChoiceField(
-        label=_("Größenklasse"),
-        required=False,
-        choices=[("", _("alle Größenklassen")), *SizeClass.choices],
-    )
-    field = forms.ChoiceField(label=_("Handlungsfeld"), required=False)
     primary = forms.BooleanField(label=_("nur als Hauptfeld"), required=False)
-    cdo = forms.ChoiceField(
-        label=_("Chief Digital Officer"),
-        required=False,
-        choices=[("", _("egal")), ("ja", _("vorhanden")), ("nein", _("nicht genannt"))],
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["field"].choices = [("", _("alle Handlungsfelder")), *field_choices()]  # type: ignore[attr-defined]
+    field_order = ["q", "art", "land", "size_class", "field", "primary", "cdo"]

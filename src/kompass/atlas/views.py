@@ -40,15 +40,7 @@ def profile_list(request: HttpRequest) -> HttpResponse:
         return empty
     edition = selectors.edition_or_404(request.GET.get("ausgabe"))
     form = ProfileFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "land": data["land"] or None,
-            "size_class": data["size_class"] or None,
-            "field": data["field"] or None,
-            "has_cdo": {"ja": True, "nein": False}.get(data["cdo"]),
-        }
+    filters: dict[str, Any] = form.filters() if form.is_valid() else {}
     profiles = selectors.profiles(edition, **filters) if not form.errors else []
     return render(
         request,
@@ -273,14 +265,15 @@ def search_view(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_valid():
         data = form.cleaned_data
+        filters = form.filters()
         results = search.search(
             data["q"],
             kind=data["art"] or None,
-            land=data["land"] or None,
-            size=data["size_class"] or None,
-            field_slug=data["field"] or None,
+            land=filters["land"],
+            size=filters["size_class"],
+            field_slug=filters["field"],
             primary_only=data["primary"],
-            cdo={"ja": True, "nein": False}.get(data["cdo"]),
+            cdo=filters["has_cdo"],
         )
     labels = search.facet_labels()
     facets = (
@@ -357,15 +350,7 @@ def profile_map(request: HttpRequest) -> HttpResponse:
         return empty
     edition = selectors.edition_or_404(request.GET.get("ausgabe"))
     form = ProfileFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "land": data["land"] or None,
-            "size_class": data["size_class"] or None,
-            "field": data["field"] or None,
-            "has_cdo": {"ja": True, "nein": False}.get(data["cdo"]),
-        }
+    filters: dict[str, Any] = form.filters() if form.is_valid() else {}
     counts = Counter(
         selectors.profiles(edition, **filters).values_list("land", flat=True)
         if not form.errors
