@@ -174,6 +174,10 @@ def validate_profile(path: Path, seeds: Path) -> list[str]:
                     check_lines(item.get("lines"), f"{where}.items", bounds, problems)
         if name == "goals":
             check_strings(section.get("items", []), f"{where}.items", problems)
+        for key in ("items", "opportunities", "challenges", "formats"):
+            for phrase in section.get(key, []):
+                if isinstance(phrase, str):
+                    check_own_words(phrase, f"{where}.{key}", seeds, problems)
         if name == "stakeholders":
             unknown = set(section.get("groups", [])) - GROUPS
             if unknown:
