@@ -11,8 +11,7 @@ from django.db import transaction
 
 from kompass.atlas.models import PracticeExample
 from kompass.core.models import FieldOfAction, Municipality, MunicipalityKind
-from kompass.core.services import cite
-from kompass.core.text import german_slug
+from kompass.core.services import cite, municipality_from_study
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "practice_examples"
 #: Kinds that are one municipality of the directory; regions and alliances are not.
@@ -22,32 +21,17 @@ MUNICIPAL_KINDS = {k.value for k in MunicipalityKind}
 def _municipality(example: dict[str, Any], document: str) -> Municipality | None:
     if example["kind"] not in MUNICIPAL_KINDS:
         return None
-    found = Municipality.objects.filter(name=example["municipality"], land=example["land"]).first()
-    if found:
-        return found
-    municipality = Municipality.objects.create(
+    return municipality_from_study(
         name=example["municipality"],
-        slug=_free_slug(example["municipality"], example["land"]),
         land=example["land"],
         kind=example["kind"],
         population=example.get("population"),
         population_date=_date(example.get("population_date")),
-    )
-    cite(
-        municipality,
         document=document,
         lines=tuple(example.get("population_lines") or example["lines"]),
         note="Aus einem Praxisbeispiel der Studie; Art und Land sind teils erschlossen.",
         inferred=bool(example.get("land_inferred")),
     )
-    return municipality
-
-
-def _free_slug(name: str, land: str) -> str:
-    base = german_slug(name)
-    if not Municipality.objects.filter(slug=base).exists():
-        return base
-    return f"{base}-{land.lower()}"
 
 
 def _date(value: Any) -> dt.date | None:

@@ -25,7 +25,7 @@ from kompass.atlas.models import (
     ProjectField,
 )
 from kompass.core.models import FieldOfAction, Municipality, MunicipalityKind
-from kompass.core.services import cite
+from kompass.core.services import cite, municipality_from_study
 from kompass.core.text import UMLAUTS, german_slug
 
 ATLAS_DIR = Path(__file__).resolve().parent.parent / "data" / "atlas"
@@ -106,35 +106,21 @@ def primary_fields(
 
 
 def _municipality(data: dict[str, Any], edition: dict[str, Any]) -> Municipality:
-    """The core municipality of a profile: the one with this slug, else the one town of this
-    name in this Land, else a new town (the study describes cities)."""
-    found = Municipality.objects.filter(slug=data["slug"]).first() or (
-        Municipality.objects.filter(
-            name=data["name"],
-            land=data["land"],
-            kind__in=[MunicipalityKind.TOWN, MunicipalityKind.KREISFREI_CITY],
-        ).first()
-    )
-    if found:
-        return found
-    municipality = Municipality.objects.create(
+    """The core municipality of a profile (the study describes towns)."""
+    return municipality_from_study(
         name=data["name"],
-        slug=data["slug"],
         land=data["land"],
         kind=MunicipalityKind.TOWN,
+        slug=data["slug"],
         population=data.get("population"),
-        population_date=edition["population_date"] if data.get("population") else None,
+        population_date=edition["population_date"],
         area_km2=Decimal(str(data["area_km2"])) if data.get("area_km2") is not None else None,
-    )
-    cite(
-        municipality,
         document=edition["document"],
         lines=tuple(data["population_lines"]) if data.get("population_lines") else None,
         reference_date=edition["population_date"],
         note="Aus dem Steckbrief des Smart-City-Atlas; das Land ist erschlossen.",
         inferred=bool(data.get("land_inferred")),
     )
-    return municipality
 
 
 def load_atlas_edition(slug: str = "2019", progress: Progress | None = None) -> dict[str, int]:

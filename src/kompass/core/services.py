@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from kompass.core.models import Source
+from kompass.core.models import Municipality, MunicipalityKind, Source
+from kompass.core.text import german_slug
 
 
 def cite(
@@ -78,3 +80,53 @@ def cite_many(
         update_fields=["line_start", "line_end", "reference_date"],
     )
     return len(rows)
+
+
+TOWN_KINDS = {MunicipalityKind.TOWN, MunicipalityKind.KREISFREI_CITY}
+
+
+def municipality_from_study(
+    *,
+    name: str,
+    land: str,
+    kind: str,
+    document: str,
+    lines: tuple[int, int] | None,
+    slug: str | None = None,
+    population: int | None = None,
+    population_date: dt.date | None = None,
+    area_km2: Decimal | None = None,
+    reference_date: dt.date | None = None,
+    inferred: bool = False,
+    note: str = "",
+) -> Municipality:
+    """The municipality a study describes: the existing one (by slug, else by name and Land
+    among the same kind, towns and kreisfreie Städte counting as one kind), else a new one
+    with the study's figures and its provenance. Figures of an existing record are kept."""
+    kinds = TOWN_KINDS if kind in TOWN_KINDS else {kind}
+    found = (Municipality.objects.filter(slug=slug).first() if slug else None) or (
+        Municipality.objects.filter(name=name, land=land, kind__in=kinds).first()
+    )
+    if found:
+        return found
+    base = slug or german_slug(name)
+    if Municipality.objects.filter(slug=base).exists():
+        base = f"{base}-{land.lower()}"
+    municipality = Municipality.objects.create(
+        name=name,
+        slug=base,
+        land=land,
+        kind=kind,
+        population=population,
+        population_date=population_date if population is not None else None,
+        area_km2=area_km2,
+    )
+    cite(
+        municipality,
+        document=document,
+        lines=lines,
+        reference_date=reference_date,
+        note=note,
+        inferred=inferred,
+    )
+    return municipality
