@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run setup test lint format bench clean
+.PHONY: run setup test lint format bench bench-scale clean
 
 ## run: set up (venv, assets, local secret) and serve on SQLite with the shipped data
 run: setup var/secret_key
@@ -36,6 +36,13 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/modern-normalize/modern-normalize.css $(VENDOR)/modern-normalize/
 	cp node_modules/@svg-maps/germany/germany.svg node_modules/@svg-maps/germany/LICENSE.md \
 		$(VENDOR)/svg-maps-germany/
+	mkdir -p $(VENDOR)/chart.js
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+		node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js/
+	mkdir -p $(VENDOR)/leaflet/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map \
+		node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp node_modules/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
 	touch $@
 
 var/secret_key:
@@ -62,6 +69,10 @@ format: $(BIN)/.test-installed
 ## bench: load the production server over loopback on SQLite and PostgreSQL
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## bench-scale: search, list and analysis at 1x, 10x, 100x Germany's size (bench/README.md)
+bench-scale: setup
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache

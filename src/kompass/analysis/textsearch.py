@@ -73,6 +73,22 @@ def decompound(word_term: str, vocabulary: set[str]) -> list[str]:
     return [word_term]
 
 
+def decompound_candidates(word_term: str) -> set[str]:
+    """Every term :func:`decompound` may look up for ``word_term``, so that a caller can ask
+    its vocabulary about all of them at once.
+
+    >>> {"dat", "plattform"} <= decompound_candidates(term("Datenplattform"))
+    True
+    """
+    found: set[str] = set()
+    for cut in range(len(word_term) - MIN_PART, MIN_PART - 1, -1):
+        head, tail = word_term[:cut], word_term[cut:]
+        found.update((term(head), term(tail)))
+        if tail.startswith("s") and len(tail) > MIN_PART:
+            found.add(term(tail[1:]))
+    return found
+
+
 def highlight(text: str, query_terms: Sequence[str], *, width: int = 220) -> str:
     """An HTML snippet of ``text`` around the first match, matches wrapped in ``<mark>``.
 
@@ -123,3 +139,21 @@ def rank(
             score += 3
         score += min(3, sum(1 for t in body if t.startswith(q)))
     return score
+
+
+def score(query_terms: Sequence[str], title_terms: str, body_terms: str) -> float:
+    """:func:`rank` for terms joined by single spaces, as the index stores them; counts with
+    string search instead of a loop over the terms, so ranking thousands of records is cheap.
+
+    >>> score(["mobilitat"], "mobilitat", "mobilitat verkehr") == rank(
+    ...     ["mobilitat"], ["mobilitat"], ["mobilitat", "verkehr"])
+    True
+    """
+    titles = f" {title_terms}"
+    body = f" {body_terms}"
+    value = 0.0
+    for q in query_terms:
+        if f" {q}" in titles:
+            value += 3
+        value += min(3, body.count(f" {q}"))
+    return value
