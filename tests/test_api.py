@@ -75,3 +75,35 @@ def test_openapi_matches_snapshot(client: Client) -> None:
         SNAPSHOT.write_text(rendered, encoding="utf-8")
     assert rendered == SNAPSHOT.read_text(encoding="utf-8")
     assert set(schema["paths"]) >= {"/api/v1/health", "/api/v1/me"}
+
+
+def test_atlas_read_lists_are_paged_with_a_bounded_limit(client: Client) -> None:
+    """Every atlas list answers {"items": [...], "count": n} and takes limit/offset; no limit
+    asks for every row (docs/data/atlas_facets.md)."""
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, most in [
+        ("/api/v1/atlas/profiles", 500),
+        ("/api/v1/atlas/projects", 500),
+        ("/api/v1/atlas/programmes", 500),
+        ("/api/v1/atlas/search", 100),
+    ]:
+        operation = schema["paths"][path]["get"]
+        parameters = {p["name"]: p for p in operation["parameters"]}
+        assert parameters["limit"]["schema"]["maximum"] == most, path
+        assert parameters["offset"]["schema"]["minimum"] == 0, path
+        response = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        reference = response["$ref"].rsplit("/", 1)[1]
+        assert {"items", "count"} <= set(schema["components"]["schemas"][reference]["properties"])
+    profiles = schema["paths"]["/api/v1/atlas/profiles"]["get"]["parameters"]
+    assert {p["name"] for p in profiles} >= {
+        "edition",
+        "land",
+        "size_class",
+        "field",
+        "primary",
+        "programme",
+        "programme_level",
+        "programme_role",
+        "organisation",
+        "has_cdo",
+    }

@@ -103,7 +103,9 @@ def test_api_profiles_projects_and_analysis(client: Client, atlas: None) -> None
     assert len(detail["projects"]) == 3
     assert detail["projects"][0]["primary_field"] == "administration"
     assert client.get("/api/v1/atlas/profiles/atlantis").status_code == 404
-    assert client.get("/api/v1/atlas/profiles?edition=1999").status_code == 404
+    unknown = client.get("/api/v1/atlas/profiles?edition=1999")
+    assert unknown.status_code == 422
+    assert "Unknown edition '1999'; known editions: 2019." in unknown.content.decode()
 
     primary = client.get("/api/v1/atlas/projects?field=security&primary=true").json()
     any_field = client.get("/api/v1/atlas/projects?field=security&primary=false").json()

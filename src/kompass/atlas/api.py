@@ -1,23 +1,78 @@
-"""Read endpoints of the atlas (router owned by the atlas app)."""
+"""Read endpoints of the atlas (router owned by the atlas app). Lists are paged with
+``limit``/``offset`` as ``{"items": [...], "count": n}``; the filters are the facets of the
+atlas pages (docs/data/atlas_facets.md), and an invalid value is a 422 naming the parameter."""
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from kompass.analysis.vocabulary import FIELD_SLUGS
-from kompass.atlas import search, selectors
-from kompass.atlas.models import Profile, Project
+from kompass.atlas import selectors
+from kompass.atlas.models import (
+    Edition,
+    FundingProgramme,
+    Profile,
+    ProfileFunding,
+    Project,
+)
 from kompass.atlas.queries import edition_cross_section
 from kompass.core.api import LandCode, SizeClassSlug
 
 router = Router(tags=["atlas"])
 
 FieldSlug = Literal[FIELD_SLUGS]  # type: ignore[valid-type]
+OrganisationKind = Literal[tuple(selectors.ORGANISATION_KINDS)]  # type: ignore[valid-type]
+ProgrammeLevel = Literal[tuple(FundingProgramme.Level.values)]  # type: ignore[valid-type]
+ProgrammeRole = Literal[tuple(ProfileFunding.Role.values)]  # type: ignore[valid-type]
+MAX_LIMIT = 500
+
+
+class AtlasPagination(LimitOffsetPagination):
+    """``limit`` (1–500, default 50) and ``offset``; a larger limit is a 422, never a
+    request for every row."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Einträge je Seite (1–500)")
+        offset: int = Field(0, ge=0, description="Anzahl übersprungener Einträge")
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        offset, limit = pagination.offset, pagination.limit
+        return {
+            "items": selectors.rows(queryset, offset, offset + limit),
+            "count": queryset.count(),
+        }
+
+
+def _invalid(parameter: str, message: str) -> ValidationError:
+    return ValidationError([{"type": "value_error", "loc": ["query", parameter], "msg": message}])
+
+
+def _edition(slug: str) -> Edition:
+    """The edition ``slug`` (the newest when empty); an unknown slug is a 422."""
+    if not slug:
+        return selectors.edition_or_404(None)
+    edition = Edition.objects.filter(slug=slug).first()
+    if edition is None:
+        known = ", ".join(Edition.objects.values_list("slug", flat=True)) or "none"
+        raise _invalid("edition", f"Unknown edition '{slug}'; known editions: {known}.")
+    return edition
+
+
+def _programme(programme: int | None) -> int | None:
+    if programme is not None and not FundingProgramme.objects.filter(pk=programme).exists():
+        raise _invalid(
+            "programme",
+            f"Unknown programme id {programme}; the ids are listed at /api/v1/atlas/programmes.",
+        )
+    return programme
 
 
 class ProfileListOut(Schema):
@@ -82,36 +137,76 @@ class ProfileOut(ProfileListOut):
         return list(selectors.projects(obj.edition).filter(profile=obj))
 
 
+class ProgrammeCountOut(Schema):
+    name: str
+    level: str
+    profiles: int
+
+
 class AnalysisOut(Schema):
+    """The cross-section of an edition (docs/data/atlas_analysis.md). Maps are keyed by slug
+    and carry every key of their vocabulary; count distributions are keyed ``0`` to ``3`` and
+    ``4_or_more``; years are keyed by the year, every year from the first to the last."""
+
     edition: str
     profiles_total: int
     profiles_by_size_class: dict[str, int]
     profiles_by_land: dict[str, int]
+    lands_covered: int
     population_total: int
     area_km2_total: float
+    profiles_by_project_count: dict[str, int]
     projects_total: int
     projects_by_primary_field: dict[str, int]
     projects_by_any_field: dict[str, int]
+    projects_by_field_count: dict[str, int]
     projects_with_multiple_fields: int
+    projects_with_partners: int
+    profiles_by_unit_kind: dict[str, int]
+    organisation_models: dict[str, int]
+    profiles_by_stakeholder_group: dict[str, int]
+    profiles_with_funding: int
+    profiles_by_funding_level: dict[str, int]
+    profiles_by_funding_role: dict[str, int]
+    funding_programmes: list[ProgrammeCountOut]
+    profiles_with_milestones: int
+    milestones_by_year: dict[str, int]
+    planned_milestones_by_year: dict[str, int]
+    profiles_by_first_milestone_year: dict[str, int]
     published: dict[str, int | float | None]
 
 
 @router.get("/atlas/profiles", response=list[ProfileListOut], auth=None, summary="Steckbriefe")
-@paginate(LimitOffsetPagination)
+@paginate(AtlasPagination)
 def list_profiles(
     request: HttpRequest,
     edition: str = "",
     land: LandCode | None = None,
     size_class: SizeClassSlug | None = None,
     field: FieldSlug | None = None,
+    primary: bool = False,
+    programme: int | None = None,
+    programme_level: ProgrammeLevel | None = None,
+    programme_role: ProgrammeRole | None = None,
+    organisation: OrganisationKind | None = None,
     has_cdo: bool | None = None,
 ) -> QuerySet[Profile]:
-    """Profiles of an edition (default: the newest), filtered like the atlas list."""
+    """Profiles of an edition (default: the newest), filtered like the atlas list: ``field``
+    keeps profiles with a project in that field (as its primary field with ``primary=true``);
+    ``programme`` (an id from ``/atlas/programmes``), ``programme_level`` and
+    ``programme_role`` must hold for one funding entry together; ``organisation`` keeps
+    profiles that name a unit of that kind (``has_cdo`` is the older yes/no form of
+    ``organisation=cdo``)."""
     return selectors.profiles(
-        selectors.edition_or_404(edition),
+        _edition(edition),
         land=land,
         size_class=size_class,
         field=field,
+        primary=primary,
+        programme=_programme(programme),
+        programme_level=programme_level,
+        programme_role=programme_role,
+        organisation=organisation,
         has_cdo=has_cdo,
     )
 
@@ -125,22 +220,49 @@ def get_profile(request: HttpRequest, slug: str, edition: str = "") -> Profile:
 
 
 @router.get("/atlas/projects", response=list[ProjectOut], auth=None, summary="Projekte")
-@paginate(LimitOffsetPagination)
+@paginate(AtlasPagination)
 def list_projects(
     request: HttpRequest,
     edition: str = "",
     field: FieldSlug | None = None,
     primary: bool = False,
+    land: LandCode | None = None,
+    size_class: SizeClassSlug | None = None,
 ) -> QuerySet[Project]:
-    """Lighthouse projects; with ``field``, those in that field: as the study's primary field
-    (``primary=true``) or among all printed fields (``primary=false``)."""
-    return selectors.projects(selectors.edition_or_404(edition), field=field, primary=primary)
+    """Lighthouse projects of an edition (default: the newest); with ``field``, those in that
+    field: as the study's primary field (``primary=true``) or among all printed fields
+    (``primary=false``); ``land`` and ``size_class`` are those of the municipality."""
+    return selectors.projects(
+        _edition(edition), field=field, primary=primary, land=land, size_class=size_class
+    )
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    level: str
+
+
+@router.get(
+    "/atlas/programmes",
+    response=list[ProgrammeOut],
+    auth=None,
+    summary="Wettbewerbe und Förderprogramme",
+)
+@paginate(AtlasPagination)
+def list_programmes(request: HttpRequest, edition: str = "") -> QuerySet[FundingProgramme]:
+    """The competitions and funding programmes named in an edition (default: the newest),
+    by name; ``id`` is the value of the ``programme`` filter."""
+    return selectors.programmes(_edition(edition))
 
 
 @router.get("/atlas/analysis", response=AnalysisOut, auth=None, summary="Querschnittsanalyse")
 def analysis(request: HttpRequest, edition: str = "") -> dict[str, object]:
-    """The edition's cross-sectional figures, computed live from its data, with the values
-    the study published (``published``, by the same keys; null where the study gives none)."""
+    """The edition's cross-sectional figures, counted live by the database from its data,
+    with the values the study published (``published``: the response's key, dotted with the
+    slug for map entries, e.g. ``projects_by_primary_field.mobility``; null where the study
+    states the figure without a number). Figures the study states that the data cannot
+    reproduce keep their own keys (e.g. ``agenda_fields.mobility``)."""
     current = selectors.edition_or_404(edition)
     return {
         "edition": current.slug,
@@ -173,25 +295,43 @@ def search_atlas(
     request: HttpRequest,
     q: str,
     kind: Literal["profile", "project", "example"] | None = None,
+    edition: str = "",
     land: LandCode | None = None,
     size_class: SizeClassSlug | None = None,
     field: FieldSlug | None = None,
     primary: bool = False,
+    programme: int | None = None,
+    programme_level: ProgrammeLevel | None = None,
+    programme_role: ProgrammeRole | None = None,
+    organisation: OrganisationKind | None = None,
     has_cdo: bool | None = None,
     limit: int = Query(20, ge=1, le=100),  # type: ignore[assignment]
-) -> dict[str, object]:
+    offset: int = Query(0, ge=0),  # type: ignore[assignment]
+) -> dict[str, Any]:
     """Ranked hits over profiles, projects and practice examples with German stemming, umlaut
     and hyphen tolerance and typo tolerance; ``snippet_html`` marks matches with ``<mark>``
-    (all other text is escaped)."""
-    results = search.search(
+    (all other text is escaped). Filters as ``/atlas/profiles`` plus ``kind``; ``edition``
+    empty searches every edition (practice examples belong to none and always match it).
+    ``facets`` counts all hits (not only this page) by ``kind``, ``land``, ``size_class``,
+    ``field``, ``edition``, ``programme`` (id) and ``organisation``; counts and paging are exact
+    up to 2,000 matches."""
+    if edition:
+        _edition(edition)
+    results = selectors.faceted_search(
         q,
-        kind=kind,
-        land=land,
-        size=size_class,
-        field_slug=field,
-        primary_only=primary,
-        cdo=has_cdo,
+        offset=offset,
         limit=limit,
+        kind=kind,
+        edition=edition or None,
+        land=land,
+        size_class=size_class,
+        field=field,
+        primary=primary,
+        programme=_programme(programme),
+        programme_level=programme_level,
+        programme_role=programme_role,
+        organisation=organisation,
+        has_cdo=has_cdo,
     )
     return {
         "items": [

@@ -6,12 +6,30 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from kompass.analysis.similarity import Similar, similar_profiles
 from kompass.analysis.size_classes import size_class
-from kompass.atlas.models import Edition, OrganisationUnit, Profile, Project, ProjectField
+from kompass.atlas import search
+from kompass.atlas.models import (
+    Edition,
+    FundingProgramme,
+    OrganisationUnit,
+    Profile,
+    ProfileFunding,
+    Project,
+    ProjectField,
+)
 from kompass.atlas.shipped import ATLAS_DIR
 from kompass.core.models import FieldOfAction, SizeClass
 
@@ -25,57 +43,175 @@ def edition_or_404(slug: str | None) -> Edition:
     return edition
 
 
+#: The organisation forms a profile can be filtered by: every unit kind except "other".
+ORGANISATION_KINDS: list[str] = [
+    str(kind) for kind in OrganisationUnit.Kind if kind != OrganisationUnit.Kind.OTHER
+]
+
+
+def _has_unit(kind: str) -> Exists:
+    return Exists(OrganisationUnit.objects.filter(profile=OuterRef("pk"), kind=kind))
+
+
+def _project_count() -> Coalesce:
+    """The number of a profile's projects as a correlated subquery: computed for the rows
+    shown (a page), not joined and grouped over the whole edition."""
+    counted = (
+        Project.objects.filter(profile=OuterRef("pk"))
+        .order_by()
+        .values("profile")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def profiles(
     edition: Edition,
     *,
     land: str | None = None,
     size_class: str | None = None,
     field: str | None = None,
+    primary: bool = False,
+    programme: int | None = None,
+    programme_level: str | None = None,
+    programme_role: str | None = None,
+    organisation: str | None = None,
     has_cdo: bool | None = None,
 ) -> QuerySet[Profile]:
-    """Profiles of an edition with the list facets; annotated with ``project_count`` and
-    ``cdo`` (a Chief Digital Officer is named)."""
+    """Profiles of an edition with the atlas facets, ordered by name (then slug, so that pages
+    never overlap); annotated with ``project_count`` and ``cdo`` (a Chief Digital Officer is
+    named).
+
+    ``field`` keeps profiles with a project in that field of action: as the project's primary
+    field when ``primary``, else among all its printed fields. ``programme``,
+    ``programme_level`` and ``programme_role`` keep profiles with one funding entry that
+    matches all of them (e.g. the winner of a Land programme). ``organisation`` keeps profiles
+    that name a unit of that kind (``OrganisationUnit.Kind``); ``has_cdo`` is the older yes/no
+    filter for the kind ``cdo``. Every facet is an ``EXISTS`` condition, so counting a filtered
+    list needs no join, grouping or ``DISTINCT`` over all projects.
+    """
     queryset = (
         edition.profiles.select_related("municipality")
-        .annotate(
-            project_count=Count("projects", distinct=True),
-            cdo=Exists(
-                OrganisationUnit.objects.filter(
-                    profile=OuterRef("pk"), kind=OrganisationUnit.Kind.CDO
-                )
-            ),
-        )
-        .order_by("name")
+        .annotate(project_count=_project_count(), cdo=_has_unit(OrganisationUnit.Kind.CDO))
+        .order_by("name", "slug")
     )
     if land:
         queryset = queryset.filter(land=land)
     if size_class:
         queryset = queryset.filter(municipality__size_class=size_class)
     if field:
-        queryset = queryset.filter(projects__field_links__field__slug=field).distinct()
+        in_field = (
+            Project.objects.filter(profile=OuterRef("pk"), primary_field__slug=field)
+            if primary
+            else Project.objects.filter(profile=OuterRef("pk"), field_links__field__slug=field)
+        )
+        queryset = queryset.filter(Exists(in_field))
+    if programme is not None or programme_level or programme_role:
+        funding = ProfileFunding.objects.filter(profile=OuterRef("pk"))
+        if programme is not None:
+            funding = funding.filter(programme_id=programme)
+        if programme_level:
+            funding = funding.filter(programme__level=programme_level)
+        if programme_role:
+            funding = funding.filter(role=programme_role)
+        queryset = queryset.filter(Exists(funding))
+    if organisation:
+        queryset = queryset.filter(_has_unit(organisation))
     if has_cdo is not None:
-        queryset = queryset.filter(cdo=has_cdo)
+        cdo = _has_unit(OrganisationUnit.Kind.CDO)
+        queryset = queryset.filter(cdo if has_cdo else ~cdo)
     return queryset
 
 
 def projects(
-    edition: Edition, *, field: str | None = None, primary: bool = False
+    edition: Edition,
+    *,
+    field: str | None = None,
+    primary: bool = False,
+    land: str | None = None,
+    size_class: str | None = None,
 ) -> QuerySet[Project]:
-    """Projects of an edition, optionally in one field: as primary field or as any field."""
+    """Projects of an edition, ordered by municipality and printed order; optionally in one
+    field (as primary field or as any field) and by the municipality's Land and size class."""
     queryset = (
         Project.objects.filter(profile__edition=edition)
         .select_related("profile", "primary_field")
         .prefetch_related(
             Prefetch("field_links", queryset=ProjectField.objects.select_related("field"))
         )
-        .order_by("profile__name", "position")
+        .order_by("profile__name", "profile__slug", "position", "pk")
     )
     if field:
         if primary:
             queryset = queryset.filter(primary_field__slug=field)
         else:
-            queryset = queryset.filter(field_links__field__slug=field).distinct()
+            queryset = queryset.filter(
+                Exists(ProjectField.objects.filter(project=OuterRef("pk"), field__slug=field))
+            )
+    if land:
+        queryset = queryset.filter(profile__land=land)
+    if size_class:
+        queryset = queryset.filter(profile__municipality__size_class=size_class)
     return queryset
+
+
+def rows(queryset: QuerySet[Any], start: int, stop: int) -> list[Any]:
+    """Rows ``start:stop`` of an ordered queryset in two steps: the keys of the slice first
+    (ordered, filtered, no annotations computed), then the annotated rows for those keys only.
+    So a page costs its own ``project_count`` and ``cdo`` subqueries, not those of every row
+    the database sorts past, whichever database and plan."""
+    keys = list(queryset[start:stop].values_list("pk", flat=True))
+    found = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+    return [found[key] for key in keys]
+
+
+def programmes(edition: Edition | None = None) -> QuerySet[FundingProgramme]:
+    """The funding programmes and competitions named in ``edition`` (every edition when
+    None), by name."""
+    named = ProfileFunding.objects.filter(programme=OuterRef("pk"))
+    if edition is not None:
+        named = named.filter(profile__edition=edition)
+    return FundingProgramme.objects.filter(Exists(named)).order_by("name")
+
+
+def faceted_search(
+    text: str,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    kind: str | None = None,
+    edition: str | None = None,
+    land: str | None = None,
+    size_class: str | None = None,
+    field: str | None = None,
+    primary: bool = False,
+    programme: int | None = None,
+    programme_level: str | None = None,
+    programme_role: str | None = None,
+    organisation: str | None = None,
+    has_cdo: bool | None = None,
+) -> search.Results:
+    """``search.search`` with the keyword names of ``profiles`` (so one form's ``filters()``
+    serves the list, the map and the search): hits ``offset`` to ``offset + limit`` of the
+    ranking, ``total`` and facet counts over all matches (exact up to
+    ``search.MAX_COUNTED``; ``capped`` says there were more)."""
+    return search.search(
+        text,
+        kind=kind,
+        edition=edition,
+        land=land,
+        size=size_class,
+        field_slug=field,
+        primary_only=primary,
+        cdo=has_cdo,
+        programme=programme,
+        programme_level=programme_level,
+        programme_role=programme_role,
+        organisation=organisation,
+        offset=offset,
+        limit=limit,
+    )
 
 
 def profile_records(edition: Edition) -> list[dict[str, Any]]:
