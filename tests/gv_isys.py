@@ -74,7 +74,9 @@ HEADER_SUB = [
 Row = Sequence[Any]
 
 # Satzart, TKZ, Land, RB, Kreis, VB, Gem, Name, Fläche, Bevölkerung, m, w, je km², PLZ, Länge,
-# Breite. Numbers are stored as text with German decimal commas, as Destatis does.
+# Breite. Numbers are stored as text with German decimal commas, as Destatis does; the
+# geographic centres (columns O and P, WGS84 degrees) lie in Schleswig-Holstein and
+# Niedersachsen like the fictional towns' keys.
 SAMPLE_ROWS: list[Row] = [
     ["10", None, "01", None, None, None, None, "Schleswig-Holstein"],
     ["40", "41", "01", "0", "98", None, None, "Modellstadt, Stadt"],
@@ -220,6 +222,7 @@ def write_workbook(
     *,
     title: str | None = TITLE,
     header: bool = True,
+    header_sub: Row = HEADER_SUB,
     sheet_name: str = "Onlineprodukt_Gemeinden",
 ) -> Path:
     workbook = Workbook()
@@ -233,7 +236,7 @@ def write_workbook(
     sheet.append([])
     if header:
         sheet.append(HEADER_TOP)
-        sheet.append(HEADER_SUB)
+        sheet.append(list(header_sub))
         sheet.append([str(n) for n in range(1, 21)])
     for row in rows:
         sheet.append(list(row))

@@ -102,7 +102,8 @@ def test_malformed_file_is_rejected_whole_with_row_level_errors(
     messages = [str(error) for error in caught.value.errors]
     assert messages == [
         "Zeile 13, Spalte „Bevölkerung insgesamt“: „viele“ ist keine ganze Zahl.",
-        "Zeile 15, Spalte „Breitengrad“: 99.100000 liegt nicht in Deutschland (47 bis 55,2).",
+        "Zeile 15, Spalte „Breitengrad“: „99,1“ liegt nicht in Deutschland: erwartet wird ein "
+        "Breitengrad zwischen 47 und 55,2 Grad Nord.",
         "Zeile 16, Spalte „Land“: „17“ ist kein Landesschlüssel (01 bis 16).",
     ]
     assert "nichts geändert" in str(caught.value)
@@ -174,3 +175,95 @@ def test_town_known_without_key_is_completed_not_duplicated(sample_directory: Pa
     assert known.slug == "vorbildingen-atlas"
     assert known.population == 19_999
     assert Municipality.objects.filter(name="Vorbildingen").count() == 1
+
+
+def test_coordinates_are_read_with_german_decimal_commas(
+    sample_directory: Path, tmp_path: Path
+) -> None:
+    import_municipalities(sample_directory)
+    located = dict(
+        Municipality.objects.exclude(kind=MunicipalityKind.DISTRICT).values_list("ags", "longitude")
+    )
+    assert located == {
+        "01098000": Decimal("9.812345"),
+        "01099001": Decimal("10.123456"),
+        "01099002": Decimal("10.234567"),
+        "01099003": Decimal("10.345678"),
+        "01099004": Decimal("10.456789"),
+        "03999001": Decimal("8.123456"),
+    }
+    assert Municipality.objects.get(ags="03999001").latitude == Decimal("52.123456")
+    # Kreis rows carry no centre in the Auszug.
+    assert not Municipality.objects.filter(
+        kind=MunicipalityKind.DISTRICT, latitude__isnull=False
+    ).exists()
+
+    # Cells typed as numbers, decimal points and a later change are read too; a re-import
+    # with new coordinates updates them.
+    rows = [list(row) for row in SAMPLE_ROWS]
+    rows[6][14], rows[6][15] = 10.5, "54.25"
+    report = import_municipalities(write_workbook(tmp_path / "neu.xlsx", rows))
+    assert report.updated == 1 and report.unchanged == 7
+    musterstadt = Municipality.objects.get(ags="01099001")
+    assert (musterstadt.longitude, musterstadt.latitude) == (Decimal("10.5"), Decimal("54.25"))
+
+
+@pytest.mark.parametrize(
+    ("longitude", "latitude", "messages"),
+    [
+        ("zehn", "54,1", ["Zeile 13, Spalte „Längengrad“: „zehn“ ist keine Zahl."]),
+        (
+            "-10,1",
+            "54,1",
+            [
+                "Zeile 13, Spalte „Längengrad“: „-10,1“ liegt nicht in Deutschland: erwartet "
+                "wird ein Längengrad zwischen 5,8 und 15,1 Grad Ost."
+            ],
+        ),
+        (
+            "54,1",
+            "10,1",
+            [
+                "Zeile 13, Spalte „Längengrad“: „54,1“ liegt nicht in Deutschland: erwartet "
+                "wird ein Längengrad zwischen 5,8 und 15,1 Grad Ost. Sind Längen- und "
+                "Breitengrad vertauscht?",
+                "Zeile 13, Spalte „Breitengrad“: „10,1“ liegt nicht in Deutschland: erwartet "
+                "wird ein Breitengrad zwischen 47 und 55,2 Grad Nord. Sind Längen- und "
+                "Breitengrad vertauscht?",
+            ],
+        ),
+        (
+            "10,1",
+            None,
+            [
+                "Zeile 13, Spalte „Breitengrad“: Der Breitengrad fehlt, der Längengrad ist "
+                "angegeben: Es werden beide oder keiner erwartet."
+            ],
+        ),
+    ],
+)
+def test_bad_coordinates_name_row_and_column_and_nothing_is_written(
+    tmp_path: Path, longitude: str | None, latitude: str | None, messages: list[str]
+) -> None:
+    rows = [list(row) for row in SAMPLE_ROWS]
+    rows[6][14], rows[6][15] = longitude, latitude  # Musterstadt, sheet row 13
+    with pytest.raises(DirectoryImportError) as caught:
+        import_municipalities(write_workbook(tmp_path / "koordinaten.xlsx", rows))
+    assert [str(error) for error in caught.value.errors] == messages
+    assert Municipality.objects.count() == 0
+
+
+def test_columns_o_and_p_must_be_the_coordinates(tmp_path: Path) -> None:
+    """A layout whose columns O/P are something else is refused, not read as coordinates."""
+    from tests.gv_isys import HEADER_SUB
+
+    header = list(HEADER_SUB)
+    header[14], header[15] = "Schlüssel", "Bezeichnung"
+    path = write_workbook(tmp_path / "anders.xlsx", header_sub=header)
+    with pytest.raises(DirectoryImportError) as caught:
+        import_municipalities(path)
+    assert str(caught.value.errors[0]) == (
+        "Zeile 4, Spalte „O“: Unerwartetes Tabellenlayout: In Spalte O wird der Längengrad "
+        "erwartet, gefunden wurde „Geografische Mittelpunktkoordinaten 4) Schlüssel“."
+    )
+    assert Municipality.objects.count() == 0

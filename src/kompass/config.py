@@ -11,6 +11,7 @@ This module imports nothing from Django so that the CLI can validate before Djan
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,44 @@ def parse_log_level(value: str) -> str:
     return level
 
 
+TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}")
+
+
+def parse_tile_url(value: str) -> str:
+    """A tile server address with exactly one host and the placeholders {z}, {x} and {y}.
+
+    One host only (no ``{s}`` subdomains), because the map page allows exactly that origin in
+    its Content-Security-Policy; no user name, password, quotes or blanks.
+    """
+    url = value.strip()
+    missing = [p for p in TILE_PLACEHOLDERS if p not in url]
+    if missing:
+        raise ValueError("es fehlen die Platzhalter " + ", ".join(missing))
+    others = sorted(set(re.findall(r"\{[^}]*\}", url)) - set(TILE_PLACEHOLDERS))
+    if others:
+        raise ValueError(
+            "erlaubt sind nur die Platzhalter {z}, {x} und {y}, nicht "
+            + ", ".join(others)
+            + " (genau ein Host, keine Subdomains {s})"
+        )
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?/[^\s'\";,\\]*", url):
+        raise ValueError(
+            "erwartet wird https://HOST[:PORT]/PFAD/{z}/{x}/{y}.png ohne Benutzername, "
+            "Leerzeichen, Anführungszeichen, Komma oder Semikolon"
+        )
+    return url
+
+
+def tile_origin(url: str) -> str:
+    """The origin (scheme://host[:port]) of a tile URL accepted by :func:`parse_tile_url`.
+
+    >>> tile_origin("https://kacheln.example.de:8443/osm/{z}/{x}/{y}.png")
+    'https://kacheln.example.de:8443'
+    """
+    scheme, rest = url.split("://", 1)
+    return f"{scheme.lower()}://{rest.split('/', 1)[0].lower()}"
+
+
 @dataclass(frozen=True)
 class Setting:
     parse: Callable[[str], Any]
@@ -153,6 +192,21 @@ SETTINGS: dict[str, Setting] = {
         parse_text, "Kommunalkompass <noreply@localhost>", "Absender der E-Mails."
     ),
     "KOMPASS_LOG_LEVEL": Setting(parse_log_level, "INFO", "Protokollstufe."),
+    "KOMPASS_MAP_TILE_URL": Setting(
+        parse_tile_url,
+        None,
+        "Optionaler Kachelserver für die interaktive Atlas-Karte, z. B. "
+        "https://kacheln.example.de/{z}/{x}/{y}.png (genau ein Host, Platzhalter {z}, {x}, "
+        "{y}). Ohne diese Einstellung lädt die Karte nichts von außen; nur die mitgelieferte "
+        "Länderkarte wird gezeigt. Der Host wird nur auf der Kartenseite in der "
+        "Content-Security-Policy (img-src) erlaubt.",
+    ),
+    "KOMPASS_MAP_TILE_ATTRIBUTION": Setting(
+        parse_text,
+        None,
+        "Quellenangabe der Kacheln, wie sie der Anbieter verlangt, z. B. "
+        "„© OpenStreetMap-Mitwirkende“; Pflicht, sobald KOMPASS_MAP_TILE_URL gesetzt ist.",
+    ),
 }
 
 
@@ -199,6 +253,11 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         except ValueError as exc:
             shown = "(verborgen)" if name in SECRET_SETTINGS else repr(raw)
             problems.append(f"Ungültiger Wert für {name}: {shown} ({exc}).")
+    if values.get("KOMPASS_MAP_TILE_URL") and not values.get("KOMPASS_MAP_TILE_ATTRIBUTION"):
+        problems.append(
+            "KOMPASS_MAP_TILE_URL ist gesetzt, KOMPASS_MAP_TILE_ATTRIBUTION fehlt: Kachelserver "
+            "verlangen eine Quellenangabe (z. B. „© OpenStreetMap-Mitwirkende“)."
+        )
     if problems:
         raise ConfigError("Die Konfiguration ist fehlerhaft:\n- " + "\n- ".join(problems))
     return Config(values)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -214,7 +215,11 @@ def _read_rows(
                         )
                     ]
                 )
-            return iterator, title_date
+            following = next(iterator, None)
+            if following is None:
+                return iterator, title_date
+            _check_coordinate_headings(number, values, following[1])
+            return itertools.chain([following], iterator), title_date
         for value in values:
             if title_date is None and isinstance(value, str) and (m := DATE_IN_TITLE.search(value)):
                 with contextlib.suppress(ValueError):  # "31.02.2023" is no date
@@ -295,12 +300,7 @@ def _parse_rows(
             postal_code = f"{int(values[COL_POSTAL_CODE]):05d}"
         if postal_code and not re.fullmatch(r"\d{5}", postal_code):
             fail(COL_POSTAL_CODE, f"„{postal_code}“ ist keine fünfstellige Postleitzahl.")
-        longitude = _decimal(values[COL_LONGITUDE], COL_LONGITUDE, fail, places=6)
-        latitude = _decimal(values[COL_LATITUDE], COL_LATITUDE, fail, places=6)
-        if latitude is not None and not LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1]:
-            fail(COL_LATITUDE, f"{latitude} liegt nicht in Deutschland (47 bis 55,2).")
-        if longitude is not None and not LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]:
-            fail(COL_LONGITUDE, f"{longitude} liegt nicht in Deutschland (5,8 bis 15,1).")
+        longitude, latitude = _coordinates(values, fail)
         if not problems and ags in seen_ags:
             fail(COL_GEM, f"Der Schlüssel {ags} steht schon in Zeile {seen_ags[ags]}.")
         if problems:
@@ -434,6 +434,77 @@ def _free_slug(row: ParsedRow, taken: set[str]) -> str:
     if row.kind == MunicipalityKind.DISTRICT and not base.startswith(("landkreis-", "kreis-")):
         base = f"landkreis-{base}"
     return base if base not in taken else f"{base}-{row.ags}"
+
+
+def _coordinates(
+    values: tuple[Any, ...], fail: Callable[[int, str], None]
+) -> tuple[Decimal | None, Decimal | None]:
+    """Longitude and latitude of the geographic centre, in degrees (German decimal commas in
+    the published file), both or neither, inside Germany's extent."""
+    longitude = _decimal(values[COL_LONGITUDE], COL_LONGITUDE, fail, places=6)
+    latitude = _decimal(values[COL_LATITUDE], COL_LATITUDE, fail, places=6)
+    checks = [
+        (COL_LONGITUDE, longitude, LONGITUDE_RANGE, "Längengrad", "Ost", LATITUDE_RANGE),
+        (COL_LATITUDE, latitude, LATITUDE_RANGE, "Breitengrad", "Nord", LONGITUDE_RANGE),
+    ]
+    problem = False
+    for column, number, (low, high), label, direction, other in checks:
+        if number is None or low <= number <= high:
+            continue
+        problem = True
+        message = (
+            f"„{_text(values[column])}“ liegt nicht in Deutschland: erwartet wird ein {label} "
+            f"zwischen {_german(low)} und {_german(high)} Grad {direction}."
+        )
+        if other[0] <= number <= other[1]:
+            message += " Sind Längen- und Breitengrad vertauscht?"
+        fail(column, message)
+    empty = [_text(values[column]) == "" for column in (COL_LONGITUDE, COL_LATITUDE)]
+    if not problem and empty[0] != empty[1]:
+        given, missing = (
+            (COL_LONGITUDE, COL_LATITUDE) if empty[1] else (COL_LATITUDE, COL_LONGITUDE)
+        )
+        fail(
+            missing,
+            f"Der {COLUMN_LABELS[missing]} fehlt, der {COLUMN_LABELS[given]} ist angegeben: "
+            "Es werden beide oder keiner erwartet.",
+        )
+    if problem:
+        return None, None
+    return longitude, latitude
+
+
+def _german(number: Decimal) -> str:
+    """A decimal in German notation: Decimal("55.2") → "55,2"."""
+    return str(number.normalize()).replace(".", ",")
+
+
+def _check_coordinate_headings(
+    number: int, header: tuple[Any, ...], below: tuple[Any, ...]
+) -> None:
+    """Reject a layout whose columns O and P are headed by something other than Längengrad
+    and Breitengrad (the GV-ISys Auszug puts them in the row below "Geografische
+    Mittelpunktkoordinaten"); unlabelled columns are accepted."""
+    for column, letter, word in (
+        (COL_LONGITUDE, "O", "Längengrad"),
+        (COL_LATITUDE, "P", "Breitengrad"),
+    ):
+        found = " ".join(
+            _text(row[column])
+            for row in (header, below)
+            if len(row) > column and _text(row[column])
+        )
+        if found and word.lower() not in _heading(found):
+            raise DirectoryImportError(
+                [
+                    RowError(
+                        number,
+                        letter,
+                        f"Unerwartetes Tabellenlayout: In Spalte {letter} wird der {word} "
+                        f"erwartet, gefunden wurde „{found}“.",
+                    )
+                ]
+            )
 
 
 def _heading(value: Any) -> str:
