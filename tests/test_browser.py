@@ -227,6 +227,8 @@ def test_atlas_pages_from_the_keyboard_and_with_axe(page: Any, live_server: Any)
     assert_accessible(page)
     subnav.get_by_role("link", name="Querschnittsanalyse").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="„Leuchtturmprojekte nach Hauptfeld“ als CSV").click()
+        page.get_by_role(
+            "link", name="„Leuchtturmprojekte nach Hauptfeld“ als CSV", exact=True
+        ).click()
     assert download.value.suggested_filename == "atlas-2019-primary_field.csv"
     assert problems == []

@@ -208,6 +208,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Optional tile server of the atlas map (unset: nothing is loaded from outside). Its origin is
+# added to img-src of the map page only, by kompass.atlas.views.profile_map.
+MAP_TILE_URL: str | None = CONFIG["KOMPASS_MAP_TILE_URL"]
+MAP_TILE_ATTRIBUTION: str | None = CONFIG["KOMPASS_MAP_TILE_ATTRIBUTION"]
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
@@ -216,7 +220,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": CONFIG["KOMPASS_LOG_LEVEL"]},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step at INFO; only its warnings matter here.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # --- API ------------------------------------------------------------------------------------

@@ -8,6 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from kompass.core.models import FieldOfAction, Land, Municipality
 
+#: The fixed sections of a profile (Steckbrief), in the study's order, with German titles.
+PROFILE_SECTIONS = [
+    ("organisation", "Organisationsstruktur"),
+    ("milestones", "Meilensteine"),
+    ("goals", "Motivation und Ziele"),
+    ("stakeholders", "Akteure und Beteiligung"),
+    ("opportunities_challenges", "Chancen und Herausforderungen"),
+    ("communication_networks", "Kommunikation und Netzwerke"),
+    ("funding", "Wettbewerbe und Förderprogramme"),
+]
+
 
 class Edition(models.Model):
     """One edition of the atlas, e.g. the study's "2019" (Stand März 2019)."""
@@ -18,6 +29,15 @@ class Edition(models.Model):
     population_date = models.DateField(_("Stichtag der Einwohnerzahlen"), null=True, blank=True)
     area_date = models.DateField(_("Stichtag der Flächen"), null=True, blank=True)
     document = models.CharField(_("Quelldokument"), max_length=255, blank=True)
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fortgeschrieben aus"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Ausgabe")
@@ -62,6 +82,8 @@ class Profile(models.Model):
             ),
             models.UniqueConstraint(fields=["edition", "slug"], name="profile_unique_slug"),
         ]
+        # Paged lists read one page of keys in this order (kompass.atlas.selectors.rows).
+        indexes = [models.Index(fields=["edition", "name", "slug"], name="profile_list_order")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.edition.slug})"
@@ -181,6 +203,7 @@ class Project(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["profile", "slug"], name="project_unique_slug")
         ]
+        indexes = [models.Index(fields=["profile", "position", "id"], name="project_list_order")]
 
     def __str__(self) -> str:
         return self.title
@@ -250,9 +273,12 @@ class PracticeExample(models.Model):
 class SearchEntry(models.Model):
     """One searchable record (profile, project or practice example) with prepared terms.
 
-    ``terms`` holds the folded and stemmed words (kompass.analysis.textsearch); the database
-    indexes them (SQLite FTS5 table ``atlas_searchentry_fts`` or a PostgreSQL GIN index, see
-    migration 0003) so both databases match the same terms.
+    ``terms`` holds the folded and stemmed words (kompass.analysis.textsearch) and
+    ``filter_terms`` one token per filter value; the database indexes both (SQLite FTS5 table
+    ``atlas_searchentry_fts`` or the PostgreSQL GIN index on the generated column ``tsv``, see
+    migration 0005) so both databases match the same terms. ``profile_pk`` is the profile a
+    profile or project entry belongs to (for incremental updates). See
+    docs/decisions/0005-search-at-scale.md.
     """
 
     class Kind(models.TextChoices):
@@ -275,12 +301,133 @@ class SearchEntry(models.Model):
     primary_field = models.CharField(max_length=40, blank=True)
     has_cdo = models.BooleanField(default=False)
     funding = models.TextField(blank=True, help_text="space-separated programme ids")
+    organisation = models.CharField(
+        max_length=300, blank=True, default="", help_text="space-separated unit kinds"
+    )
+    filter_terms = models.TextField(blank=True, default="", help_text="one token per filter")
+    profile_pk = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")
         ]
-        indexes = [models.Index(fields=["kind", "edition"]), models.Index(fields=["land"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+
+# --- Editorial review -------------------------------------------------------------------------
+class ProfileVersion(models.Model):
+    """A published state of a profile: the editable document (kompass.atlas.editorial) as it
+    was after version ``number`` went live, with who proposed and who published it."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("Version"))
+    document = models.JSONField(_("Inhalt"))
+    changed = models.JSONField(_("geänderte Felder"), default=list)
+    note = models.TextField(_("Anmerkung"), blank=True)
+    proposal = models.ForeignKey(
+        "ChangeProposal", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("veröffentlicht am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Version eines Steckbriefs")
+        verbose_name_plural = _("Versionen von Steckbriefen")
+        ordering = ["profile", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "number"], name="profile_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} v{self.number}"
+
+
+class ChangeProposal(models.Model):
+    """A member's proposed change to a profile (or a new profile) awaiting the editors."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        ACCEPTED = "accepted", _("angenommen")
+        REJECTED = "rejected", _("abgelehnt")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="proposals")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="atlas_proposals"
+    )
+    profile = models.ForeignKey(
+        Profile,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text=_("Leer bei einem Vorschlag für einen neuen Steckbrief."),
+    )
+    base_version = models.PositiveIntegerField(
+        _("Grundlage (Version)"), help_text=_("0 bei einem neuen Steckbrief.")
+    )
+    base_document = models.JSONField(_("Inhalt der Grundlage"))
+    document = models.JSONField(_("vorgeschlagener Inhalt"))
+    reason = models.TextField(_("Begründung und Quelle"))
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    revision = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="atlas_proposals"
+    )
+    created_at = models.DateTimeField(_("eingereicht am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decision_note = models.TextField(_("Begründung der Entscheidung"), blank=True)
+    published_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Änderungsvorschlag")
+        verbose_name_plural = _("Änderungsvorschläge")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "edition"])]
+
+    def __str__(self) -> str:
+        return f"Vorschlag {self.pk} ({self.municipality})"
+
+    @property
+    def is_new_profile(self) -> bool:
+        return self.profile_id is None and self.base_version == 0
+
+
+class ProposalComment(models.Model):
+    proposal = models.ForeignKey(ChangeProposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("Kommentar"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Kommentar zu {self.proposal_id}"
+
+
+# --- Search vocabulary ------------------------------------------------------------------------
+class SearchTerm(models.Model):
+    """One term of the search index with its document frequency (the number of entries whose
+    ``terms`` contain it), kept in step by kompass.atlas.search."""
+
+    term = models.TextField(unique=True)
+    df = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.df})"
