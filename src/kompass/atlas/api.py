@@ -314,7 +314,7 @@ def search_atlas(
     empty searches every edition (practice examples belong to none and always match it).
     ``facets`` counts all hits (not only this page) by ``kind``, ``land``, ``size_class``,
     ``field``, ``edition``, ``programme`` (id) and ``organisation``; counts and paging are exact
-    up to 2,000 matches."""
+    up to 1,000 matches; beyond that ``count`` stays at 1,000 although there are more."""
     if edition:
         _edition(edition)
     results = selectors.faceted_search(

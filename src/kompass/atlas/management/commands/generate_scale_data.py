@@ -376,8 +376,8 @@ def load_lexicon(field_slugs: Sequence[str], seed: int) -> Lexicon:
             )
     # Real place names stay out of the synthetic texts: a search for a real town finds it.
     for counter in (general, *by_field.values(), *titles.values()):
-        for name in places & set(counter):
-            del counter[name]
+        for word in [w for w in counter if places.intersection(w.split("-"))]:
+            del counter[word]  # "Ingolstadt", also in "Eichstätt-Ingolstadt"
     if not general:
         raise CommandError("Keine mitgelieferten Atlastexte gefunden, aus denen Wörter stammen.")
     vocabulary = sorted(set(general) | {w for c in titles.values() for w in c})
