@@ -8,41 +8,10 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.test_browser import assert_accessible, watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
-axe = Axe()
-
-
-def assert_accessible(page: Any) -> None:
-    results = axe.run(page, options=AXE_OPTIONS)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-
-
-def watch_console(page: Any) -> list[str]:
-    """Collect CSP violations, script errors and failed assets (as tests/test_browser.py)."""
-    problems: list[str] = []
-
-    def on_console(message: Any) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(message.text)
-
-    def on_response(response: Any) -> None:
-        if response.status >= 400 and response.request.resource_type != "document":
-            problems.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    return problems
 
 
 def tab_to(page: Any, check: str, limit: int = 200) -> None:
