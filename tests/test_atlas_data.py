@@ -260,3 +260,26 @@ def test_published_figures(path: Path, seeds_dir: Path) -> None:
         check_lines(figure.get("lines"), where, (1, len(lines)), problems)
         check_own_words(figure.get("statement"), where, seeds_dir, problems)
     assert problems == []
+
+
+def programme_key(name: str) -> str:
+    """A programme name without case, quotes, the organiser's prefix and a year suffix: two
+    names with the same key are spellings of one programme."""
+    key = re.sub(r"[»«„“\"]", "", name.lower()).replace("bitkom-wettbewerb", "")
+    key = re.sub(r"\(bitkom-wettbewerb\)|\bwettbewerb\b|\b20\d\d\b", "", key)
+    return re.sub(r"\s+", " ", key).strip(" -")
+
+
+def test_each_programme_has_one_name() -> None:
+    """The ranking of funding programmes counts by name, so one programme spelled two ways
+    ("Digitale Stadt", "Bitkom-Wettbewerb »Digitale Stadt«") would be split in two."""
+    names: dict[str, set[str]] = {}
+    for path in PROFILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        funding = data.get("sections", {}).get("funding", {})
+        for programme in funding.get("programmes", []):
+            names.setdefault(programme_key(programme["name"]), set()).add(programme["name"])
+    assert names, "no funding programmes found"
+    assert "digitale stadt" in names
+    variants = {key: sorted(found) for key, found in names.items() if len(found) > 1}
+    assert not variants, f"one programme, several spellings: {variants}"

@@ -433,7 +433,7 @@ def test_api_returns_every_figure_with_slug_keys(client: Client, atlas: Edition)
     assert data["funding_programmes"][0] == {
         "name": "Digitale Stadt",
         "level": "other",
-        "profiles": 7,
+        "profiles": 12,
     }
     assert data["milestones_by_year"]["2018"] > 0
     assert data["planned_milestones_by_year"]["2019"] > 0
@@ -454,7 +454,7 @@ NEW_TABLES = {
     "stakeholder_group": ["Bürgerinnen und Bürger", "48", "96,0", ""],
     "funding_level": ["EU", "12", "24,0"],
     "funding_role": ["Gewinner", "10", "20,0"],
-    "funding_programme": ["Digitale Stadt", "7"],
+    "funding_programme": ["Digitale Stadt", "12"],
     "milestone_year": ["2019", "7", "29"],
     "first_milestone_year": ["2016", "12"],
     "other_figures": ["Im Partnerworkshop ausgewählte Kandidatenstädte der Studie.", "53"],
