@@ -106,6 +106,43 @@ def test_generated_index_equals_a_rebuild(fields: None) -> None:
     assert dict(SearchTerm.objects.values_list("term", "df")) == vocabulary
 
 
+def test_copies_are_what_the_indexer_makes_of_the_copied_records(fields: None) -> None:
+    """Scale 10 and 100 are copies made by the database: every table grows by the number of
+    copies, the copies have their own slugs (and no AGS) and their search entries and
+    vocabulary are exactly those a rebuild of the index computes from the copied records."""
+    before = counts()
+    result = generate(0.005, seed=3, copies=3)
+    after = counts()
+    assert result.municipalities == 3 * 54 == after["Municipality"] - before["Municipality"]
+    assert result.projects == 3 * 500 == after["Project"] - before["Project"]
+    assert after["SearchEntry"] - before["SearchEntry"] == 3 * 554 == result.entries
+    assert after["OrganisationUnit"] - before["OrganisationUnit"] > 0
+    assert (after["ProjectField"] - before["ProjectField"]) % 3 == 0
+    assert sum(result.size_classes.values()) == 3 * 54
+    largest = Profile.objects.filter(edition__slug="synthetisch").order_by("-population", "id")
+    original, *copies = list(largest[:3])
+    assert [p.name for p in copies] == [original.name] * 2
+    assert {p.slug for p in copies} == {f"{original.slug}-1", f"{original.slug}-2"}
+    assert [p.municipality.ags for p in copies] == [None, None]
+    assert original.projects.count() == copies[0].projects.count() > 0
+
+    def snapshot() -> dict[tuple[str, int], dict[str, object]]:
+        rows = {}
+        for entry in SearchEntry.objects.all():
+            row = {c: getattr(entry, c) for c in search.COLUMNS}
+            row["terms"] = sorted(entry.terms.split())
+            rows[(entry.kind, entry.object_id)] = row
+        return rows
+
+    generated = snapshot()
+    vocabulary = dict(SearchTerm.objects.values_list("term", "df"))
+    search.rebuild_index()
+    assert snapshot() == generated
+    assert dict(SearchTerm.objects.values_list("term", "df")) == vocabulary
+    hits = search.search(original.name, kind="profile", edition="synthetisch").hits
+    assert {original.pk, copies[0].pk, copies[1].pk} <= {h.entry.object_id for h in hits}
+
+
 def test_all_or_nothing(fields: None) -> None:
     before = counts()
     calls = []

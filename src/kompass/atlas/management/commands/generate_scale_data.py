@@ -2,7 +2,10 @@
 projects, and their search entries, written in bulk (see bench/README.md).
 
 Scale 1 is Germany's size: about 10,800 municipalities (per-Land counts below) and 100,000
-projects; ``--scale 10`` and ``--scale 100`` multiply both. Everything is synthetic and marked
+projects; ``--scale 10`` and ``--scale 100`` multiply both: by default they write scale 1 and
+let the database copy it 10 or 100 times (``--copies``; the copies get new ids and slugs and
+no AGS), which takes minutes where generating every row in Python took hours. Everything is
+synthetic and marked
 as such: names are composed from common German place-name parts, populations are drawn from a
 log-normal distribution per Land (most municipalities small, a few large), project texts are
 drawn word by word from the shipped atlas texts (our own summaries), per field of action, so
@@ -25,7 +28,9 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import validate_slug
 from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -668,6 +673,7 @@ def generate(
     edition: str = DEFAULT_EDITION,
     progress: Progress | None = None,
     index_only: bool = False,
+    copies: int = 1,
 ) -> Generated:
     """Write the synthetic municipalities, one edition with their profiles and projects, and
     the search entries and vocabulary for them, in one transaction. ``progress(done, total)``
@@ -676,7 +682,20 @@ def generate(
     ``index_only`` writes the edition, the search entries and the vocabulary but no
     municipalities, profiles or projects (their entries carry ids from ``INDEX_ONLY_BASE``
     on, which no real row has): a benchmark of search at a size the other tables need not
-    reach. Such entries link to nothing; use it on benchmark databases only."""
+    reach. Such entries link to nothing; use it on benchmark databases only.
+
+    ``copies`` > 1 writes the generated country that many times: the first copy as
+    generated, the others by the database itself (``INSERT … SELECT``, see ``replicate``)
+    with new ids and slugs, the same names and texts. That is how 10x and 100x are made in
+    minutes instead of hours; the vocabulary counts every copy."""
+    if copies < 1:
+        raise CommandError(f"Die Zahl der Kopien muss mindestens 1 sein, nicht {copies}.")
+    try:
+        validate_slug(edition)
+    except ValidationError:
+        raise CommandError(
+            f"„{edition}“ ist kein gültiger Kurzname (nur Buchstaben, Ziffern, - und _)."
+        ) from None
     started = time.monotonic()
     if Edition.objects.filter(slug=edition).exists():
         raise CommandError(
@@ -760,6 +779,7 @@ def generate(
         project_id = _next_id(cursor, Project)
         if index_only:
             profile_id, project_id = INDEX_ONLY_BASE, INDEX_ONLY_BASE
+        first = Span(municipality_id, profile_id, project_id)
         for chunk in range(chunks):
             rows: dict[str, list[list[Any]]] = {
                 "municipality": [],
@@ -873,19 +893,136 @@ def generate(
             entries += search.insert_entries(entry_rows)
             if progress:
                 progress(done, total)
+        if copies > 1:
+            span = Span(
+                municipality_id - first.municipality,
+                profile_id - first.profile,
+                project_id - first.project,
+            )
+            replicate(cursor, first, span, copies - 1, edition=edition, index_only=index_only)
+            entries *= copies
+            for term in df:
+                df[term] *= copies
         search.merge_vocabulary(df)
         if postgres:
             _finish_postgres(cursor)
     _tidy_up()
     counts = Counter(size_class(p.population) for p in plan.places)
     return Generated(
-        municipalities=plan.municipalities,
-        profiles=plan.municipalities,
-        projects=plan.projects,
+        municipalities=plan.municipalities * copies,
+        profiles=plan.municipalities * copies,
+        projects=plan.projects * copies,
         entries=entries,
         terms=len(df),
         seconds=time.monotonic() - started,
-        size_classes={str(k): v for k, v in counts.items()},
+        size_classes={str(k): v * copies for k, v in counts.items()},
+    )
+
+
+@dataclass(frozen=True)
+class Span:
+    """First ids (or, for a span, how many ids) of the generated municipalities, profiles
+    and projects."""
+
+    municipality: int
+    profile: int
+    project: int
+
+
+def _copy_statement(
+    model: type[models.Model], copies: int, where: str, replace: dict[str, str]
+) -> str:
+    """``INSERT … SELECT`` of the rows matching ``where``, ``copies`` times: every column
+    as it is, except those in ``replace`` (SQL expressions that may use the copy number
+    ``g.k``, 1 to ``copies``). Copy after copy, each in id order, so the physical order of
+    the new rows repeats that of the originals. The same statement on both databases."""
+    table = model._meta.db_table
+    columns = [
+        f.column
+        for f in model._meta.concrete_fields
+        if not getattr(f, "generated", False) and (not f.primary_key or f.column in replace)
+    ]
+    values = ", ".join(replace.get(c, f"t.{c}") for c in columns)
+    return (
+        f"WITH RECURSIVE g(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM g WHERE k < {copies:d}) "  # noqa: S608 - names are constants
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM g, {table} t "
+        f"WHERE {where} ORDER BY g.k, t.id"
+    )
+
+
+def replicate(
+    cursor: Any, first: Span, span: Span, copies: int, *, edition: str, index_only: bool
+) -> None:
+    """Copy the municipalities, profiles (with units), projects (with their fields) and
+    search entries generated from ``first`` on ``copies`` more times. Copy ``k`` shifts every
+    id by ``k`` times the span, appends ``-k`` to the slugs (so the search entries' profile
+    addresses change the same way) and has no AGS (the keys are unique and there are not
+    enough free ones); names and texts stay. The result equals what the indexer makes of the
+    copied records (a test rebuilds the index and compares)."""
+    shift_m = f"t.municipality_id + g.k * {span.municipality:d}"
+    shift_p = f"g.k * {span.profile:d}"
+    shift_j = f"g.k * {span.project:d}"
+
+    def in_range(column: str, start: int, length: int) -> str:
+        return f"t.{column} >= {start:d} AND t.{column} < {start + length:d}"
+
+    suffix = "'-' || CAST(g.k AS TEXT)"
+    if not index_only:
+        statements = [
+            _copy_statement(
+                Municipality,
+                copies,
+                in_range("id", first.municipality, span.municipality),
+                {
+                    "id": f"t.id + g.k * {span.municipality:d}",
+                    "slug": f"t.slug || {suffix}",
+                    "ags": "NULL",
+                },
+            ),
+            _copy_statement(
+                Profile,
+                copies,
+                in_range("id", first.profile, span.profile),
+                {
+                    "id": f"t.id + {shift_p}",
+                    "municipality_id": shift_m,
+                    "slug": f"t.slug || {suffix}",
+                },
+            ),
+            _copy_statement(
+                OrganisationUnit,
+                copies,
+                in_range("profile_id", first.profile, span.profile),
+                {"profile_id": f"t.profile_id + {shift_p}"},
+            ),
+            _copy_statement(
+                Project,
+                copies,
+                in_range("id", first.project, span.project),
+                {"id": f"t.id + {shift_j}", "profile_id": f"t.profile_id + {shift_p}"},
+            ),
+            _copy_statement(
+                ProjectField,
+                copies,
+                in_range("project_id", first.project, span.project),
+                {"project_id": f"t.project_id + {shift_j}"},
+            ),
+        ]
+        for statement in statements:
+            cursor.execute(statement)
+    profile = SearchEntry.Kind.PROFILE.value
+    cursor.execute(
+        _copy_statement(
+            SearchEntry,
+            copies,
+            f"t.edition = '{edition}'",
+            {
+                "object_id": f"t.object_id + CASE WHEN t.kind = '{profile}' THEN {shift_p} "
+                f"ELSE {shift_j} END",
+                "profile_pk": f"t.profile_pk + {shift_p}",
+                "url": f"replace(t.url, '/?ausgabe=', {suffix} || '/?ausgabe=')",
+            },
+        )
     )
 
 
@@ -959,22 +1096,35 @@ class Command(BaseCommand):
             action="store_true",
             help="nur Sucheinträge, keine Kommunen, Steckbriefe und Projekte (nur für Lasttests)",
         )
+        parser.add_argument(
+            "--copies",
+            type=int,
+            default=None,
+            help="so oft wird das erzeugte Land geschrieben (Standard: bei einem Maßstab über 1 "
+            "dessen ganzzahliger Teil, also Maßstab 100 = 100 Kopien von Maßstab 1; sonst 1)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         quiet = options["verbosity"] == 0
+        scale, copies = options["scale"], options["copies"]
+        if copies is None:
+            copies = math.floor(scale) if scale > 1 else 1
+        if copies < 1:
+            raise CommandError(f"Die Zahl der Kopien muss mindestens 1 sein, nicht {copies}.")
         try:
-            counts_at(options["scale"])
+            counts_at(scale / copies)
         except ValueError as error:
             raise CommandError(str(error)) from None
         with tqdm(
             desc="Skalierungsdaten", unit=" Kommunen", disable=quiet, file=self.stderr
         ) as bar:
             result = generate(
-                options["scale"],
+                scale / copies,
                 seed=options["seed"],
                 edition=options["edition"],
                 progress=bar_callback(bar),
                 index_only=options["index_only"],
+                copies=copies,
             )
         if not quiet:
             classes = ", ".join(f"{k}: {v}" for k, v in sorted(result.size_classes.items()))
