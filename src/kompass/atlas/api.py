@@ -2,8 +2,9 @@
 ``limit``/``offset`` as ``{"items": [...], "count": n}``; the filters are the facets of the
 atlas pages (docs/data/atlas_facets.md), and an invalid value is a 422 naming the parameter."""
 
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_type_hints
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -11,7 +12,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import create_model
 
+from kompass.analysis.atlas import CrossSection
 from kompass.analysis.vocabulary import FIELD_SLUGS
 from kompass.atlas import selectors
 from kompass.atlas.models import (
@@ -21,7 +24,7 @@ from kompass.atlas.models import (
     ProfileFunding,
     Project,
 )
-from kompass.atlas.queries import edition_cross_section
+from kompass.atlas.queries import cross_section_figures
 from kompass.core.api import LandCode, SizeClassSlug
 
 router = Router(tags=["atlas"])
@@ -143,37 +146,33 @@ class ProgrammeCountOut(Schema):
     profiles: int
 
 
-class AnalysisOut(Schema):
-    """The cross-section of an edition (docs/data/atlas_analysis.md). Maps are keyed by slug
-    and carry every key of their vocabulary; count distributions are keyed ``0`` to ``3`` and
-    ``4_or_more``; years are keyed by the year, every year from the first to the last."""
-
+class _AnalysisHead(Schema):
     edition: str
-    profiles_total: int
-    profiles_by_size_class: dict[str, int]
-    profiles_by_land: dict[str, int]
-    lands_covered: int
-    population_total: int
-    area_km2_total: float
-    profiles_by_project_count: dict[str, int]
-    projects_total: int
-    projects_by_primary_field: dict[str, int]
-    projects_by_any_field: dict[str, int]
-    projects_by_field_count: dict[str, int]
-    projects_with_multiple_fields: int
-    projects_with_partners: int
-    profiles_by_unit_kind: dict[str, int]
-    organisation_models: dict[str, int]
-    profiles_by_stakeholder_group: dict[str, int]
-    profiles_with_funding: int
-    profiles_by_funding_level: dict[str, int]
-    profiles_by_funding_role: dict[str, int]
-    funding_programmes: list[ProgrammeCountOut]
-    profiles_with_milestones: int
-    milestones_by_year: dict[str, int]
-    planned_milestones_by_year: dict[str, int]
-    profiles_by_first_milestone_year: dict[str, int]
-    published: dict[str, int | float | None]
+    computed_at: datetime = Field(description="when the figures were counted")
+    stale: bool = Field(
+        description="the data changed since computed_at and the figures are being recounted"
+    )
+
+
+def _cross_section_fields() -> dict[str, Any]:
+    """The fields of kompass.analysis.atlas.CrossSection, so that the API cannot drift from
+    what the analysis computes; the programme ranking gets its documented schema."""
+    hints: dict[str, Any] = get_type_hints(CrossSection)
+    hints["funding_programmes"] = list[ProgrammeCountOut]
+    return {name: (hint, ...) for name, hint in hints.items()}
+
+
+AnalysisOut = create_model(
+    "AnalysisOut",
+    __base__=_AnalysisHead,
+    __doc__=(
+        "The cross-section of an edition (docs/data/atlas_analysis.md). Maps are keyed by slug\n"
+        "and carry every key of their vocabulary; count distributions are keyed ``0`` to ``3`` "
+        "and\n``4_or_more``; years are keyed by the year, every year from the first to the last."
+    ),
+    **_cross_section_fields(),
+    published=(dict[str, int | float | None], ...),
+)
 
 
 @router.get("/atlas/profiles", response=list[ProfileListOut], auth=None, summary="Steckbriefe")
@@ -262,11 +261,16 @@ def analysis(request: HttpRequest, edition: str = "") -> dict[str, object]:
     with the values the study published (``published``: the response's key, dotted with the
     slug for map entries, e.g. ``projects_by_primary_field.mobility``; null where the study
     states the figure without a number). Figures the study states that the data cannot
-    reproduce keep their own keys (e.g. ``agenda_fields.mobility``)."""
+    reproduce keep their own keys (e.g. ``agenda_fields.mobility``). The figures are stored
+    and recounted after each change of the edition's data: ``computed_at`` says when,
+    ``stale`` that a recount is under way and the figures predate the latest change."""
     current = selectors.edition_or_404(edition)
+    stored = cross_section_figures(current)
     return {
         "edition": current.slug,
-        **edition_cross_section(current),
+        "computed_at": stored.computed_at,
+        "stale": stored.stale,
+        **stored.data,
         "published": {
             key: figure["value"] for key, figure in selectors.published_figures(current).items()
         },

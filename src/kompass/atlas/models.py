@@ -431,3 +431,25 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} ({self.df})"
+
+
+class CrossSectionFigures(models.Model):
+    """The cross-sectional figures of an edition as last computed by
+    ``kompass.atlas.queries.edition_cross_section``, so that the analysis page and API cost one
+    row instead of a dozen aggregations over the whole edition (seconds at 10 times Germany's
+    size). ``stale`` is set when the edition's data change after ``computed_at``; the next
+    request recomputes them (docs/decisions/0007-analysis-figures-stored.md)."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="figures")
+    data = models.JSONField()
+    computed_at = models.DateTimeField()
+    #: Seconds the computation took (shown to editors, printed by the benchmark).
+    seconds = models.FloatField(default=0)
+    stale = models.BooleanField(default=False)
+    #: When the data last changed (set with ``stale``).
+    changed_at = models.DateTimeField(null=True, blank=True)
+    #: Set while one request recomputes stale figures; others serve the stale ones.
+    refreshing_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Querschnitt {self.edition_id} ({self.computed_at:%Y-%m-%d %H:%M})"

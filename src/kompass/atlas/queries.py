@@ -7,7 +7,10 @@ queries (about a dozen) whatever the size of the edition.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -24,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.utils import timezone
 
 from kompass.analysis.atlas import (
     COUNT_BUCKET_TOP,
@@ -37,6 +41,7 @@ from kompass.analysis.atlas import (
 )
 from kompass.analysis.size_classes import SIZE_CLASS_BOUNDS
 from kompass.atlas.models import (
+    CrossSectionFigures,
     Edition,
     FundingProgramme,
     Milestone,
@@ -205,3 +210,69 @@ def vocabularies() -> Vocabularies:
 def edition_cross_section(edition: Edition) -> CrossSection:
     """The cross-sectional figures of one edition, computed from its current data."""
     return cross_section(edition_counts(edition), vocabularies())
+
+
+#: How long a recomputation may run before another request may take it over (it crashed).
+REFRESH_TIMEOUT = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Stored cross-sectional figures: ``stale`` when the data changed since ``computed_at``
+    and another request is recomputing them."""
+
+    data: CrossSection
+    computed_at: dt.datetime
+    seconds: float
+    stale: bool
+
+
+def refresh_cross_section(edition: Edition) -> Figures:
+    """Compute the edition's figures and store them. If the data change while this runs,
+    the stored figures stay marked stale (``changed_at`` is later than the start)."""
+    started = timezone.now()
+    clock = time.perf_counter()
+    # A JSON round trip, so that fresh and stored figures have the same types.
+    data = json.loads(json.dumps(edition_cross_section(edition)))
+    seconds = time.perf_counter() - clock
+    CrossSectionFigures.objects.get_or_create(
+        edition=edition, defaults={"data": data, "computed_at": started, "seconds": seconds}
+    )
+    CrossSectionFigures.objects.filter(edition=edition).update(
+        data=data,
+        computed_at=started,
+        seconds=seconds,
+        refreshing_since=None,
+        stale=Case(When(changed_at__gte=started, then=Value(True)), default=Value(False)),
+    )
+    row = CrossSectionFigures.objects.get(edition=edition)
+    return Figures(data, started, seconds, row.stale)
+
+
+def cross_section_figures(edition: Edition) -> Figures:
+    """The edition's cross-sectional figures: the stored ones while the data are unchanged;
+    computed now when there are none, or when they are stale and no other request is
+    already recomputing them; otherwise the stale ones (``stale`` tells the page to say so).
+    """
+    row = CrossSectionFigures.objects.filter(edition=edition).first()
+    if row is not None and not row.stale:
+        return Figures(row.data, row.computed_at, row.seconds, False)
+    if row is not None:
+        now = timezone.now()
+        claimed = (
+            CrossSectionFigures.objects.filter(pk=row.pk, stale=True)
+            .filter(Q(refreshing_since=None) | Q(refreshing_since__lt=now - REFRESH_TIMEOUT))
+            .update(refreshing_since=now)
+        )
+        if not claimed:
+            return Figures(row.data, row.computed_at, row.seconds, True)
+    return refresh_cross_section(edition)
+
+
+def mark_cross_section_stale(edition_id: int | None) -> None:
+    """Note that an edition's data changed (called on every save and delete of its profiles,
+    projects, fields, units, funding and milestones)."""
+    if edition_id is not None:
+        CrossSectionFigures.objects.filter(edition_id=edition_id).update(
+            stale=True, changed_at=timezone.now()
+        )

@@ -31,7 +31,7 @@ from kompass.atlas.models import (
     PracticeExample,
     ProfileFunding,
 )
-from kompass.atlas.queries import edition_cross_section
+from kompass.atlas.queries import Figures, cross_section_figures
 from kompass.core.models import FieldOfAction, Land, SizeClass
 
 
@@ -334,11 +334,15 @@ def _analysis_chart(table: dict[str, Any]) -> dict[str, Any]:
     return {"labels": labels, "series": series, "unit": table["unit"], "summary": summary}
 
 
-def _analysis_tables(request: HttpRequest) -> tuple[Edition, list[dict[str, Any]]]:
-    """The analysis as chapters of tables for the page and the CSV downloads; which study
-    figure belongs to which row is documented in docs/data/atlas_analysis.md."""
+def _analysis_tables(
+    request: HttpRequest,
+) -> tuple[Edition, list[dict[str, Any]], Figures]:
+    """The analysis as chapters of tables for the page and the CSV downloads, from the stored
+    figures; which study figure belongs to which row is documented in
+    docs/data/atlas_analysis.md."""
     edition = selectors.edition_or_404(request.GET.get("ausgabe"))
-    result = edition_cross_section(edition)
+    stored = cross_section_figures(edition)
+    result = stored.data
     figures = selectors.published_figures(edition)
     used: set[str] = set()
 
@@ -628,7 +632,7 @@ def _analysis_tables(request: HttpRequest) -> tuple[Edition, list[dict[str, Any]
         )
     )
     tables = [{**table, "chapter": title} for title, chapter in chapters for table in chapter]
-    return edition, tables
+    return edition, tables, stored
 
 
 def analysis(request: HttpRequest) -> HttpResponse:
@@ -636,7 +640,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
     enhancement; the tables carry every value), CSV download and the study's values."""
     if empty := _no_edition_yet(request):
         return empty
-    edition, tables = _analysis_tables(request)
+    edition, tables, stored = _analysis_tables(request)
     chapters: dict[str, list[dict[str, Any]]] = {}
     for table in tables:
         chapters.setdefault(table["chapter"], []).append(table)
@@ -644,13 +648,18 @@ def analysis(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "atlas/analysis.html",
-        {"edition": edition, "chapters": list(chapters.items()), "charts": charts},
+        {
+            "edition": edition,
+            "chapters": list(chapters.items()),
+            "charts": charts,
+            "stored": stored,
+        },
     )
 
 
 def analysis_csv(request: HttpRequest, table: str) -> HttpResponse:
     """One analysis table as CSV; ``?excel=1`` gives semicolons and a BOM for German Excel."""
-    edition, tables = _analysis_tables(request)
+    edition, tables, _ = _analysis_tables(request)
     chosen = next((t for t in tables if t["slug"] == table), None)
     if chosen is None:
         raise Http404
