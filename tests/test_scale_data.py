@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kompass.atlas import search
+from kompass.atlas import profile_facets, search
 from kompass.atlas.management.commands.generate_scale_data import (
     INDEX_ONLY_BASE,
     counts_at,
@@ -104,6 +104,12 @@ def test_generated_index_equals_a_rebuild(fields: None) -> None:
     search.rebuild_index()
     assert snapshot() == generated
     assert dict(SearchTerm.objects.values_list("term", "df")) == vocabulary
+    # the stored list facets are what profile_facets computes from the written rows
+    columns = ("pk", "field_bits", "primary_bits", "organisation_bits")
+    stored = list(Profile.objects.order_by("pk").values_list(*columns))
+    assert any(row[1] for row in stored) and any(row[3] for row in stored)
+    profile_facets.refresh(Profile.objects.all())
+    assert list(Profile.objects.order_by("pk").values_list(*columns)) == stored
 
 
 def test_copies_are_what_the_indexer_makes_of_the_copied_records(fields: None) -> None:

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kompass.atlas import search
+from kompass.atlas import profile_facets, search
 from kompass.atlas.models import (
     PROFILE_SECTIONS,
     ChangeProposal,
@@ -46,6 +46,7 @@ from kompass.atlas.models import (
     ProjectField,
     ProposalComment,
 )
+from kompass.atlas.queries import mark_cross_section_stale
 from kompass.core.models import FieldOfAction, Municipality, Source
 from kompass.core.text import german_slug
 
@@ -831,6 +832,8 @@ def _publish(profile: Profile, current: Document, target: Document) -> int:
     if updated != 1:
         raise StaleError(profile.version)
     profile.version = number
+    profile_facets.refresh([profile])
+    mark_cross_section_stale(profile.edition_id)
     return number
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.models import FieldOfAction, Land, Municipality
+from kompass.analysis.size_classes import SIZE_CLASS_BOUNDS
+from kompass.core.models import FieldOfAction, Land, Municipality, SizeClass
 
 #: The fixed sections of a profile (Steckbrief), in the study's order, with German titles.
 PROFILE_SECTIONS = [
@@ -70,6 +72,26 @@ class Profile(models.Model):
     further_information = models.JSONField(_("Weiterführende Informationen"), default=list)
     notes = models.TextField(_("Anmerkungen"), blank=True)
     version = models.PositiveIntegerField(default=1)
+    #: The BBSR size class of the population this edition printed (the list's and the
+    #: analysis's size class; a later directory import changes the municipality's, not this).
+    size_class = models.GeneratedField(
+        expression=Case(
+            When(population__isnull=True, then=Value(None)),
+            *[When(population__gte=lower, then=Value(slug)) for slug, lower in SIZE_CLASS_BOUNDS],
+            default=Value(None),
+            output_field=models.CharField(max_length=20),
+        ),
+        output_field=models.CharField(
+            _("Größenklasse"), max_length=20, choices=SizeClass.choices, null=True
+        ),
+        db_persist=True,
+    )
+    #: Bit sets of the fields of action of the profile's projects (any printed field; primary
+    #: field) and of its organisation-unit kinds, kept by kompass.atlas.profile_facets so that
+    #: the list filters on one table (bits: profile_facets.FIELD_BITS, ORGANISATION_BITS).
+    field_bits = models.PositiveIntegerField(default=0, editable=False)
+    primary_bits = models.PositiveIntegerField(default=0, editable=False)
+    organisation_bits = models.PositiveIntegerField(default=0, editable=False)
     sources = GenericRelation("core.Source")
 
     class Meta:
@@ -83,7 +105,11 @@ class Profile(models.Model):
             models.UniqueConstraint(fields=["edition", "slug"], name="profile_unique_slug"),
         ]
         # Paged lists read one page of keys in this order (kompass.atlas.selectors.rows).
-        indexes = [models.Index(fields=["edition", "name", "slug"], name="profile_list_order")]
+        indexes = [
+            models.Index(fields=["edition", "name", "slug"], name="profile_list_order"),
+            models.Index(fields=["edition", "land", "name"], name="profile_land"),
+            models.Index(fields=["edition", "size_class", "name"], name="profile_size_class"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.edition.slug})"

@@ -15,9 +15,9 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -39,7 +39,7 @@ from kompass.analysis.atlas import (
     count_buckets,
     cross_section,
 )
-from kompass.analysis.size_classes import SIZE_CLASS_BOUNDS
+from kompass.atlas import profile_facets
 from kompass.atlas.models import (
     CrossSectionFigures,
     Edition,
@@ -55,16 +55,6 @@ from kompass.core.models import FieldOfAction, Land, SizeClass
 
 #: How many funding programmes the ranking lists.
 PROGRAMME_RANKING_LENGTH = 10
-
-
-def _size_class_of_profile() -> Case:
-    """The BBSR size class of the population the edition printed (not a later directory
-    import), from the bounds of kompass.analysis.size_classes."""
-    return Case(
-        *[When(population__gte=lower, then=Value(slug)) for slug, lower in SIZE_CLASS_BOUNDS],
-        default=Value(None),
-        output_field=CharField(),
-    )
 
 
 def _distribution(queryset: QuerySet[Any], field: str, count: str = "pk") -> dict[str, int]:
@@ -121,14 +111,22 @@ def edition_counts(edition: Edition) -> AtlasCounts:
     funding = ProfileFunding.objects.filter(profile__edition=edition)
     milestones = Milestone.objects.filter(profile__edition=edition)
 
-    def unit_exists(kinds: frozenset[str]) -> Exists:
-        return Exists(OrganisationUnit.objects.filter(profile=OuterRef("pk"), kind__in=kinds))
-
+    org_bits = profile_facets.organisation_bits()
+    # An organisation model is realised when the profile names a unit of one of its kinds:
+    # a bit test on the stored bit set, no subquery per profile.
+    masks = {
+        f"_{name}": F("organisation_bits").bitand(sum(org_bits[kind] for kind in kinds))
+        for name, kinds in ORGANISATION_MODELS
+    }
     groups = (
-        profiles.values(
+        profiles.alias(**masks)
+        .values(
             "land",
-            size_class=_size_class_of_profile(),
-            **{name: unit_exists(kinds) for name, kinds in ORGANISATION_MODELS},
+            "size_class",
+            **{
+                name: Case(When(**{f"_{name}": 0}, then=Value(False)), default=Value(True))
+                for name, _ in ORGANISATION_MODELS
+            },
         )
         .annotate(profiles=Count("pk"), population=Sum("population"), area_km2=Sum("area_km2"))
         .order_by()

@@ -7,20 +7,24 @@ from typing import Any
 
 import yaml
 from django.db.models import (
+    Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from kompass.analysis.similarity import Similar, similar_profiles
 from kompass.analysis.size_classes import size_class
-from kompass.atlas import search
+from kompass.atlas import profile_facets, search
 from kompass.atlas.models import (
     Edition,
     FundingProgramme,
@@ -47,10 +51,6 @@ def edition_or_404(slug: str | None) -> Edition:
 ORGANISATION_KINDS: list[str] = [
     str(kind) for kind in OrganisationUnit.Kind if kind != OrganisationUnit.Kind.OTHER
 ]
-
-
-def _has_unit(kind: str) -> Exists:
-    return Exists(OrganisationUnit.objects.filter(profile=OuterRef("pk"), kind=kind))
 
 
 def _project_count() -> Coalesce:
@@ -88,25 +88,29 @@ def profiles(
     ``programme_level`` and ``programme_role`` keep profiles with one funding entry that
     matches all of them (e.g. the winner of a Land programme). ``organisation`` keeps profiles
     that name a unit of that kind (``OrganisationUnit.Kind``); ``has_cdo`` is the older yes/no
-    filter for the kind ``cdo``. Every facet is an ``EXISTS`` condition, so counting a filtered
-    list needs no join, grouping or ``DISTINCT`` over all projects.
+    filter for the kind ``cdo``. Fields and organisation are the profile's stored bit sets
+    (kompass.atlas.profile_facets), the size class that of the population the edition printed
+    (``Profile.size_class``), funding an ``EXISTS`` condition: so counting a filtered list
+    reads the profiles only, never every project of the edition.
     """
+    org_bits = profile_facets.organisation_bits()
+    cdo_bit = org_bits[OrganisationUnit.Kind.CDO]
     queryset = (
         edition.profiles.select_related("municipality")
-        .annotate(project_count=_project_count(), cdo=_has_unit(OrganisationUnit.Kind.CDO))
+        .alias(_cdo_bit=F("organisation_bits").bitand(cdo_bit))
+        .annotate(
+            project_count=_project_count(),
+            cdo=Case(When(_cdo_bit=0, then=Value(False)), default=Value(True)),
+        )
         .order_by("name", "slug")
     )
     if land:
         queryset = queryset.filter(land=land)
     if size_class:
-        queryset = queryset.filter(municipality__size_class=size_class)
+        queryset = queryset.filter(size_class=size_class)
     if field:
-        in_field = (
-            Project.objects.filter(profile=OuterRef("pk"), primary_field__slug=field)
-            if primary
-            else Project.objects.filter(profile=OuterRef("pk"), field_links__field__slug=field)
-        )
-        queryset = queryset.filter(Exists(in_field))
+        column = "primary_bits" if primary else "field_bits"
+        queryset = profile_facets.has_bit(queryset, column, profile_facets.FIELD_BITS[field])
     if programme is not None or programme_level or programme_role:
         funding = ProfileFunding.objects.filter(profile=OuterRef("pk"))
         if programme is not None:
@@ -117,10 +121,9 @@ def profiles(
             funding = funding.filter(role=programme_role)
         queryset = queryset.filter(Exists(funding))
     if organisation:
-        queryset = queryset.filter(_has_unit(organisation))
+        queryset = profile_facets.has_bit(queryset, "organisation_bits", org_bits[organisation])
     if has_cdo is not None:
-        cdo = _has_unit(OrganisationUnit.Kind.CDO)
-        queryset = queryset.filter(cdo if has_cdo else ~cdo)
+        queryset = queryset.exclude(_cdo_bit=0) if has_cdo else queryset.filter(_cdo_bit=0)
     return queryset
 
 
@@ -152,7 +155,7 @@ def projects(
     if land:
         queryset = queryset.filter(profile__land=land)
     if size_class:
-        queryset = queryset.filter(profile__municipality__size_class=size_class)
+        queryset = queryset.filter(profile__size_class=size_class)
     return queryset
 
 

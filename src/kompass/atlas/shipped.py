@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from kompass.atlas import profile_facets
 from kompass.atlas.models import (
     Edition,
     FundingProgramme,
@@ -266,4 +267,5 @@ def _load_profile(
             lines=tuple(item["lines"]),
             reference_date=meta["reference_date"],
         )
+    profile_facets.refresh([profile])
     return profile

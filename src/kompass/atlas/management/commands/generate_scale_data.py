@@ -37,7 +37,7 @@ from tqdm import tqdm
 
 from kompass.analysis.size_classes import size_class
 from kompass.analysis.textsearch import terms, words
-from kompass.atlas import search
+from kompass.atlas import profile_facets, search
 from kompass.atlas.models import (
     Edition,
     OrganisationUnit,
@@ -751,8 +751,9 @@ def generate(
     profile_table = _Table(
         Profile,
         ["id", "edition_id", "municipality_id", "slug", "name", "land", "population", "area_km2"]
-        + ["sections"],
+        + ["sections", "field_bits", "primary_bits", "organisation_bits"],
     )
+    org_bits = profile_facets.organisation_bits()
     unit_table = _Table(OrganisationUnit, ["profile_id", "name", "kind", "position"])
     project_table = _Table(
         Project,
@@ -805,9 +806,17 @@ def generate(
                         "items": [lexicon.text(item) for item in spec.items],
                     },
                 }
+                field_bits = primary_bits = organisation_bits = 0
+                for project in spec.projects:
+                    primary_bits |= profile_facets.FIELD_BITS[project.fields[0]]
+                    for field_slug in project.fields:
+                        field_bits |= profile_facets.FIELD_BITS[field_slug]
+                for kind, _ in spec.units:
+                    organisation_bits |= org_bits[kind]
                 rows["profile"].append(
                     [profile_id, target.pk, municipality_id, slug, place.name, place.land]
                     + [place.population, place.area_km2, sections]
+                    + [field_bits, primary_bits, organisation_bits]
                 )
                 for position, (kind, name) in enumerate(spec.units):
                     rows["unit"].append([profile_id, name, kind, position])
