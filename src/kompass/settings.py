@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kompass.accounts",
     "kompass.atlas",
     "kompass.api",
+    "kompass.questionnaires",
 ]
 
 MIDDLEWARE = [
