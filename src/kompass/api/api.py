@@ -10,6 +10,7 @@ from kompass import __version__
 from kompass.api.auth import api_key_auth
 from kompass.atlas.api import router as atlas_router
 from kompass.core.api import router as core_router
+from kompass.strategy.api import router as strategy_router
 
 api = NinjaAPI(
     title="Kommunalkompass API",
@@ -93,3 +94,4 @@ def me(request: HttpRequest) -> MeOut:
 api.add_router("/", system)
 api.add_router("/", core_router)
 api.add_router("/", atlas_router)
+api.add_router("/strategy", strategy_router)
