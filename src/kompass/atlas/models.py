@@ -464,7 +464,7 @@ class CrossSectionFigures(models.Model):
     ``kompass.atlas.queries.edition_cross_section``, so that the analysis page and API cost one
     row instead of a dozen aggregations over the whole edition (seconds at 10 times Germany's
     size). ``stale`` is set when the edition's data change after ``computed_at``; the next
-    request recomputes them (docs/decisions/0007-analysis-figures-stored.md)."""
+    request recomputes them (docs/decisions/0007-atlas-at-scale.md)."""
 
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="figures")
     data = models.JSONField()

@@ -6,12 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from kompass.atlas.models import PracticeExample
 from kompass.core.models import FieldOfAction, Municipality, MunicipalityKind
 from kompass.core.services import cite, municipality_from_study
+from kompass.core.yamlfiles import read_yaml
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "practice_examples"
 #: Kinds that are one municipality of the directory; regions and alliances are not.
@@ -44,7 +44,7 @@ def load_practice_examples(folder: Path = FOLDER) -> int:
     count = 0
     with transaction.atomic():
         for path in sorted(folder.glob("*.yaml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = read_yaml(path)
             reference_date = dt.date.fromisoformat(str(data["reference_date"]))
             for example in data["examples"]:
                 record, _ = PracticeExample.objects.update_or_create(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db.models import (
     Case,
     Count,
@@ -36,6 +35,7 @@ from kompass.atlas.models import (
 )
 from kompass.atlas.shipped import ATLAS_DIR
 from kompass.core.models import FieldOfAction, SizeClass
+from kompass.core.yamlfiles import read_yaml
 
 
 def edition_or_404(slug: str | None) -> Edition:
@@ -262,5 +262,5 @@ def published_figures(edition: Edition) -> dict[str, dict[str, Any]]:
     path = Path(ATLAS_DIR) / edition.slug / "published_figures.yaml"
     if not path.exists():
         return {}
-    figures = yaml.safe_load(path.read_text(encoding="utf-8"))["figures"]
+    figures = read_yaml(path)["figures"]
     return {figure["key"]: figure for figure in figures}

@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from kompass.atlas import profile_facets
@@ -28,6 +27,7 @@ from kompass.atlas.models import (
 from kompass.core.models import FieldOfAction, Municipality, MunicipalityKind
 from kompass.core.services import cite, municipality_from_study
 from kompass.core.text import UMLAUTS, german_slug
+from kompass.core.yamlfiles import read_yaml
 
 ATLAS_DIR = Path(__file__).resolve().parent.parent / "data" / "atlas"
 
@@ -133,8 +133,8 @@ def load_atlas_edition(slug: str = "2019", progress: Progress | None = None) -> 
     meta = EDITIONS[slug]
     folder = ATLAS_DIR / slug
     files = sorted((folder / "profiles").glob("*.yaml"))
-    profiles = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in files]
-    annex = yaml.safe_load((folder / "annex_a.yaml").read_text(encoding="utf-8"))["entries"]
+    profiles = [read_yaml(path) for path in files]
+    annex = read_yaml(folder / "annex_a.yaml")["entries"]
     primary = primary_fields(annex, {p["name"]: p.get("projects", []) for p in profiles})
     fields = {f.slug: f for f in FieldOfAction.objects.all()}
     if len(fields) != 10:

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from kompass.analysis.vocabulary import FIELD_SLUGS
 from kompass.core.models import FieldOfAction, FieldOfActionMapping, Vocabulary
 from kompass.core.services import cite
+from kompass.core.yamlfiles import read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 FIELDS_FILE = DATA_DIR / "fields_of_action.yaml"
@@ -47,7 +47,7 @@ def load_fields_of_action(
 
     Idempotent: loading twice changes nothing; terms dropped from the file are removed.
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     fields = data["fields"]
     if [entry["slug"] for entry in fields] != list(FIELD_SLUGS):
         raise ValueError(f"{path.name}: die zehn Handlungsfelder weichen vom Vertrag ab.")
