@@ -91,6 +91,7 @@ def groups() -> dict[str, list[str]]:
         "search API": [f"/api/v1/atlas/search?{api}" for _, _, api in SEARCH_QUERIES],
         "list page": [f"/atlas/?{q}" for q in LIST_QUERIES],
         "list API": [f"/api/v1/atlas/profiles?{q}" for q in API_LIST_QUERIES],
+        "analysis API": [f"/api/v1/atlas/analysis?edition={EDITION}"],
     }
 
 
@@ -106,6 +107,8 @@ class Options:
     json_file: Path | None
     index_only: tuple[float, ...] = ()
     skip: tuple[tuple[str, float], ...] = ()
+    #: Prepared databases to measure instead of generating: (database, scale) -> DATABASE_URL.
+    existing: tuple[tuple[str, float, str], ...] = ()
 
 
 @dataclass
@@ -143,6 +146,24 @@ def skip_list(value: str) -> tuple[tuple[str, float], ...]:
     return tuple(pairs)
 
 
+def existing_list(value: str) -> tuple[tuple[str, float, str], ...]:
+    """``postgresql:100=postgresql://…/scale100,…``: measure these prepared databases (made
+    with ``kompass manage generate_scale_data --scale N``) instead of generating them."""
+    found = []
+    for item in value.split(","):
+        key, sep, url = item.partition("=")
+        database, _, scale = key.partition(":")
+        if not sep or database != "postgresql" or not url.startswith("postgresql://"):
+            raise argparse.ArgumentTypeError(
+                f"expected postgresql:SCALE=postgresql://..., not {item!r}"
+            )
+        try:
+            found.append((database, float(scale), url))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a scale: {scale!r}") from None
+    return tuple(found)
+
+
 def parse_options(argv: Sequence[str]) -> Options:
     parser = argparse.ArgumentParser(
         prog="bench/scale.py", description="Search, list and analysis at 1x, 10x, 100x."
@@ -171,6 +192,14 @@ def parse_options(argv: Sequence[str]) -> Options:
         metavar="DB:SCALE,...",
         help="combinations not to run, e.g. sqlite:100",
     )
+    parser.add_argument(
+        "--existing",
+        type=existing_list,
+        default=(),
+        metavar="postgresql:SCALE=URL,...",
+        help="measure a prepared PostgreSQL database at that scale instead of generating one "
+        "(it is neither changed nor dropped, except that the analysis figures are stored)",
+    )
     args = parser.parse_args(argv)
     if args.connections < args.threads:
         parser.error("--connections must be at least --threads")
@@ -185,6 +214,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         json_file=args.json,
         index_only=args.index_only,
         skip=args.skip,
+        existing=args.existing,
     )
 
 
@@ -271,28 +301,34 @@ def single_p50(base_url: str, path: str, samples: int) -> float:
 
 def bench_one(database: str, scale: float, options: Options) -> Measured:
     measured = Measured(database=database, scale=scale)
-    print(f"[{database} x{scale:g}] fresh database ...", flush=True)
+    prepared = {(d, s): url for d, s, url in options.existing}.get((database, scale))
+    index_only = scale in options.index_only
+    print(f"[{database} x{scale:g}] {'prepared' if prepared else 'fresh'} database ...", flush=True)
     with (
         tempfile.TemporaryDirectory(prefix="kompass-scale-") as tmp,
-        run.fresh_database(database) as database_url,
+        contextlib.nullcontext(prepared)
+        if prepared
+        else run.fresh_database(database) as database_url,
     ):
         env = run.server_environment(Path(tmp) / "data", database_url)
-        manage(env, tmp, "migrate", "-v0")
-        manage(env, tmp, "load_shipped_data", "-v0")
-        print(f"    generating scale {scale:g} ...", flush=True)
-        started = time.monotonic()
-        index_only = scale in options.index_only
-        output = manage(
-            env,
-            tmp,
-            "generate_scale_data",
-            "--scale",
-            f"{scale:g}",
-            *(["--index-only"] if index_only else []),
-            timeout=GENERATE_TIMEOUT_S,
-        )
-        measured.generate_s = time.monotonic() - started
-        measured.generate_output = output.strip().splitlines()[-1] if output.strip() else ""
+        if prepared:
+            measured.generate_output = "prepared beforehand (--existing), not timed here"
+        else:
+            manage(env, tmp, "migrate", "-v0")
+            manage(env, tmp, "load_shipped_data", "-v0")
+            print(f"    generating scale {scale:g} ...", flush=True)
+            started = time.monotonic()
+            output = manage(
+                env,
+                tmp,
+                "generate_scale_data",
+                "--scale",
+                f"{scale:g}",
+                *(["--index-only"] if index_only else []),
+                timeout=GENERATE_TIMEOUT_S,
+            )
+            measured.generate_s = time.monotonic() - started
+            measured.generate_output = output.strip().splitlines()[-1] if output.strip() else ""
         print(f"    generated in {measured.generate_s:.0f} s: {measured.generate_output}")
         measured.analysis = {} if index_only else time_analysis(env, tmp)
         measured.engine = time_engine(env, tmp, options.samples * 4)
@@ -308,7 +344,7 @@ def bench_one(database: str, scale: float, options: Options) -> Measured:
             mixes = {
                 name: paths
                 for name, paths in groups().items()
-                if not (index_only and name.startswith("list"))
+                if not (index_only and name.startswith(("list", "analysis")))
             }
             for paths in mixes.values():
                 for path in paths:  # every path answers 200 before it is loaded
