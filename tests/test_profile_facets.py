@@ -3,6 +3,8 @@ its projects, fields and units say, through loading and editorial publishing."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from kompass.atlas import editorial, profile_facets, selectors
@@ -80,3 +82,17 @@ def test_publishing_updates_the_facets(edition: Edition) -> None:
     assert refreshed.organisation_bits != profile_facets_before
     assert selectors.profiles(edition, field="security", primary=True).filter(pk=profile.pk)
     assert not selectors.profiles(edition, has_cdo=True).filter(pk=profile.pk).exists()
+
+
+def test_migration_fills_the_same_bits_in_sql(edition: Edition) -> None:
+    """Migration 0008 computes the bits of an existing installation in the database; the
+    result equals what profile_facets computes in Python."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    migration = importlib.import_module("kompass.atlas.migrations.0008_profile_facets")
+    loaded = stored()
+    Profile.objects.update(field_bits=0, primary_bits=0, organisation_bits=0)
+    migration.fill_bits(None, SimpleNamespace(connection=connection))
+    assert stored() == loaded

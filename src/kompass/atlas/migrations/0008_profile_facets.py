@@ -4,27 +4,36 @@ from django.db import migrations, models
 
 
 def fill_bits(apps, schema_editor):
-    """Compute the stored facets of existing profiles (kompass.atlas.profile_facets)."""
-    from kompass.atlas.profile_facets import bits_of
+    """Compute the stored facets of existing profiles (kompass.atlas.profile_facets) in the
+    database: each bit set is the SUM of the DISTINCT bits of a profile's rows (distinct powers
+    of two add up to their OR; SQLite has no bit_or aggregate), so a large installation is
+    not loaded into memory."""
+    from kompass.analysis.vocabulary import FIELD_SLUGS
+    from kompass.atlas.profile_facets import FIELD_BITS, organisation_bits
 
-    Profile = apps.get_model("atlas", "Profile")
-    Project = apps.get_model("atlas", "Project")
-    ProjectField = apps.get_model("atlas", "ProjectField")
-    OrganisationUnit = apps.get_model("atlas", "OrganisationUnit")
-    links = [
-        (pk, slug, False)
-        for pk, slug in ProjectField.objects.values_list("project__profile_id", "field__slug")
-    ]
-    links += [
-        (pk, slug, True)
-        for pk, slug in Project.objects.values_list("profile_id", "primary_field__slug")
-        if slug
-    ]
-    units = OrganisationUnit.objects.values_list("profile_id", "kind")
-    for pk, (field, primary, org) in bits_of(links, units).items():
-        Profile.objects.filter(pk=pk).update(
-            field_bits=field, primary_bits=primary, organisation_bits=org
-        )
+    field_bit = "CASE fa.slug " + " ".join(
+        f"WHEN '{slug}' THEN {FIELD_BITS[slug]}" for slug in FIELD_SLUGS
+    ) + " ELSE 0 END"
+    kind_bit = "CASE u.kind " + " ".join(
+        f"WHEN '{kind}' THEN {bit}" for kind, bit in organisation_bits().items()
+    ) + " ELSE 0 END"
+    fields = f"""COALESCE((SELECT SUM(DISTINCT {field_bit}) FROM atlas_project pr
+        JOIN atlas_projectfield pf ON pf.project_id = pr.id
+        JOIN core_fieldofaction fa ON fa.id = pf.field_id
+        WHERE pr.profile_id = atlas_profile.id), 0)"""
+    primary = f"""COALESCE((SELECT SUM(DISTINCT {field_bit}) FROM atlas_project pr
+        JOIN core_fieldofaction fa ON fa.id = pr.primary_field_id
+        WHERE pr.profile_id = atlas_profile.id), 0)"""
+    units = f"""COALESCE((SELECT SUM(DISTINCT {kind_bit}) FROM atlas_organisationunit u
+        WHERE u.profile_id = atlas_profile.id), 0)"""
+    # One UPDATE (each profile row is rewritten once); the primary field counts among the
+    # fields, as profile_facets.refresh has it.
+    statement = (
+        f"UPDATE atlas_profile SET field_bits = {fields} | {primary}, "
+        f"primary_bits = {primary}, organisation_bits = {units}"
+    )
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(statement)
 
 
 class Migration(migrations.Migration):
