@@ -254,9 +254,10 @@ def vocabulary() -> dict[str, int]:
 
 
 def recounted() -> dict[str, int]:
+    """Document frequencies of the terms and filter tokens, counted from the entries."""
     counts: dict[str, int] = {}
-    for terms in SearchEntry.objects.values_list("terms", flat=True):
-        for found in set(terms.split()):
+    for terms, filters in SearchEntry.objects.values_list("terms", "filter_terms"):
+        for found in set(terms.split()) | set(filters.split()):
             counts[found] = counts.get(found, 0) + 1
     return counts
 
@@ -327,3 +328,51 @@ def test_update_index_drops_deleted_objects(index: int) -> None:
     hits = search_module.search("Wuppertal", limit=500).hits
     assert not any(h.entry.kind == "profile" and h.entry.object_id == pk for h in hits)
     assert search_module.update_index() == 0
+
+
+@pytest.mark.parametrize(
+    "text, filters",
+    [
+        ("Digitalisierung", {}),
+        ("Digitalisierung", {"edition": "2019"}),
+        ("Stadt", {}),
+    ],
+)
+def test_head_then_rest_finds_what_the_whole_index_finds(
+    index: int, monkeypatch: pytest.MonkeyPatch, text: str, filters: dict[str, Any]
+) -> None:
+    """PostgreSQL answers frequent words from the head of the index first (ids below
+    HEAD_ENTRIES), then from the rest; the matches must be those of the whole index, in
+    index order, whether the head holds enough of them or not. (SQLite has one plan.)"""
+    analyse()  # the plan depends on the table's size as the database estimates it
+    whole = search_module.search(text, limit=1000, **filters)
+    assert whole.total > 20
+    ids = sorted(SearchEntry.objects.values_list("id", flat=True))
+    monkeypatch.setattr(search_module, "HEAD_SHARE", 0.0)  # always the head first
+    for head in (ids[len(ids) // 2], ids[0], ids[-1] + 1):  # a split; all rest; all head
+        monkeypatch.setattr(search_module, "HEAD_ENTRIES", head)
+        for cap in (1000, 10):
+            monkeypatch.setattr(search_module, "MAX_COUNTED", cap)
+            split = search_module.search(text, limit=1000, **filters)
+            expected = sorted(h.entry.pk for h in whole.hits)[:cap]
+            assert sorted(h.entry.pk for h in split.hits) == expected, (head, cap)
+            assert split.capped == (whole.total > cap)
+        monkeypatch.setattr(search_module, "MAX_COUNTED", 1000)
+
+
+def analyse() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE atlas_searchentry")
+
+
+def test_the_vocabulary_counts_filter_tokens_for_the_estimate(index: int) -> None:
+    analyse()
+    bavaria = search_module.filter_token("land", "BY")
+    counted = SearchTerm.objects.get(term=bavaria).df
+    assert counted == SearchEntry.objects.filter(filter_terms__contains=bavaria).count() > 0
+    alone = search_module._parse("Mobilität")
+    with_filter = search_module._parse("Mobilität", [[bavaria]])
+    assert with_filter.filters_counted
+    if connection.vendor == "postgresql":  # the estimate uses the table size
+        assert 0 < with_filter.estimate() < alone.estimate()

@@ -449,8 +449,9 @@ class ProposalComment(models.Model):
 
 # --- Search vocabulary ------------------------------------------------------------------------
 class SearchTerm(models.Model):
-    """One term of the search index with its document frequency (the number of entries whose
-    ``terms`` contain it), kept in step by kompass.atlas.search."""
+    """One term or filter token of the search index with its document frequency (the number of
+    entries whose ``terms`` or ``filter_terms`` contain it), kept in step by
+    kompass.atlas.search."""
 
     term = models.TextField(unique=True)
     df = models.PositiveIntegerField()

@@ -68,10 +68,19 @@ MAX_QUERY_WORDS = 8
 MAX_COUNTED = 1000
 #: Known terms one query word (a prefix) expands to, the most frequent first.
 MAX_EXPANSIONS = 8
-#: PostgreSQL: a query expected to match E of N entries is answered from the GIN index
-#: (a bitmap of all E matches) when E < sqrt(MAX_COUNTED * N), else by reading the table in
-#: order until MAX_COUNTED rows matched (about MAX_COUNTED * N / E rows): whichever touches
-#: fewer rows (see docs/decisions/0005-search-at-scale.md).
+#: PostgreSQL: entries with an id below HEAD_ENTRIES have a second, partial GIN index (the
+#: "head" of the index order: the largest municipalities, written first). A query expected to
+#: match at least HEAD_SHARE of all entries is answered from the head first; only when the
+#: head holds fewer than MAX_COUNTED matches is the rest read (see _matches and
+#: docs/decisions/0005-search-at-scale.md, "The head of the index"). Migration 0009 creates
+#: the index with this bound; change both together.
+HEAD_ENTRIES = 262_144
+#: Expected matches in the head at this share: HEAD_ENTRIES * HEAD_SHARE = 2 * MAX_COUNTED.
+HEAD_SHARE = 2 * MAX_COUNTED / HEAD_ENTRIES
+HEAD_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS atlas_searchentry_head ON atlas_searchentry USING GIN (tsv) "
+    f"WHERE id < {HEAD_ENTRIES:d}"
+)
 #: Shorter query words match only the identical term, not as a prefix.
 MIN_PREFIX = 3
 #: Shorter words are not corrected (too many neighbours).
@@ -437,10 +446,16 @@ def merge_vocabulary(delta: Counter[str]) -> None:
             cursor.execute("DELETE FROM atlas_searchterm WHERE df = 0")
 
 
+def row_tokens(terms: str, filter_terms: str) -> set[str]:
+    """What the vocabulary counts of one entry: its terms and its filter tokens (the search
+    estimates how many entries a filter keeps from the filter tokens' frequencies)."""
+    return set(terms.split()) | set(filter_terms.split())
+
+
 def document_frequencies(rows: Iterable[Row]) -> Counter[str]:
     df: Counter[str] = Counter()
     for row in rows:
-        df.update(set(row["terms"].split()))
+        df.update(row_tokens(row["terms"], row["filter_terms"]))
     return df
 
 
@@ -457,13 +472,14 @@ def rebuild_index() -> int:
     def rows() -> Iterator[Row]:
         for row in _all_rows():
             compounds.extend(row)
-            df.update(set(row["terms"].split()))
+            df.update(row_tokens(row["terms"], row["filter_terms"]))
             yield row
 
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("TRUNCATE atlas_searchentry, atlas_searchterm")
+                # Ids start at 1 again, so the rebuilt index begins with the head (HEAD_ENTRIES).
+                cursor.execute("TRUNCATE atlas_searchentry, atlas_searchterm RESTART IDENTITY")
             else:
                 cursor.execute("DELETE FROM atlas_searchentry")
                 cursor.execute("DELETE FROM atlas_searchterm")
@@ -498,17 +514,17 @@ def update_index(
                 Q(kind=SearchEntry.Kind.PROFILE, object_id__in=profile_ids)
                 | Q(kind=SearchEntry.Kind.PROJECT, profile_pk__in=profile_ids)
                 | Q(kind=SearchEntry.Kind.EXAMPLE, object_id__in=example_ids)
-            ).values_list("id", "kind", "object_id", "terms")
+            ).values_list("id", "kind", "object_id", "terms", "filter_terms")
         )
         delta: Counter[str] = Counter()
-        for _, _, _, old_terms in old:
-            delta.subtract(set(old_terms.split()))
+        for *_, old_terms, old_filters in old:
+            delta.subtract(row_tokens(old_terms, old_filters))
         base = {t for row in new_rows for t in row["terms"].split()}
         compounds = CompoundParts(_known_terms(base, delta) | base)
         for row in new_rows:
             compounds.extend(row)
-            delta.update(set(row["terms"].split()))
-        old_ids = {(kind, object_id): pk for pk, kind, object_id, _ in old}
+            delta.update(row_tokens(row["terms"], row["filter_terms"]))
+        old_ids = {(kind, object_id): pk for pk, kind, object_id, *_ in old}
         replaced = [
             SearchEntry(id=old_ids.pop((row["kind"], row["object_id"])), **row)
             for row in new_rows
@@ -546,10 +562,15 @@ class _Parsed:
     frequency: dict[str, int] = field(default_factory=dict)
     #: PostgreSQL's estimate of the number of entries (0 on SQLite).
     entries: int = 0
+    #: The filters as AND over OR-groups of filter tokens (``_Filters.groups``).
+    filter_groups: list[list[str]] = field(default_factory=list)
+    #: Whether the vocabulary counts filter tokens (an index written before it did not).
+    filters_counted: bool = False
 
     def estimate(self) -> float:
         """How many entries are expected to match: the vocabulary's frequencies, summed over
-        alternatives (OR) and multiplied as shares over the ANDed parts (independence)."""
+        alternatives (OR) and multiplied as shares over the ANDed parts and filters
+        (independence). A filter whose tokens the vocabulary does not count keeps all."""
         total = max(self.entries, 1)
 
         def share(term: str) -> float:
@@ -565,6 +586,9 @@ class _Parsed:
                     both *= share(t)
                 either += both
             expected *= min(1.0, either)
+        if self.filters_counted:
+            for tokens in self.filter_groups:
+                expected *= min(1.0, sum(self.frequency.get(t, 0) for t in tokens) / total)
         return expected
 
 
@@ -638,7 +662,11 @@ def _close_terms(word: str) -> dict[str, int]:
     return {choice: frequency[choice] for choice, _distance, _index in ranked[:FUZZY_CHOICES]}
 
 
-def _parse(text: str) -> _Parsed:
+#: Filter tokens every entry has one of: if the vocabulary holds none, it counts no filters.
+_KIND_TOKENS = [f"00fkind{kind}" for kind in ("profile", "project", "example")]
+
+
+def _parse(text: str, filter_groups: Sequence[Sequence[str]] = ()) -> _Parsed:
     tokens: list[list[str]] = []
     for token in text.split()[:MAX_QUERY_WORDS]:
         parts = [t for t in (term(w) for w in words(token)) if t]
@@ -651,8 +679,10 @@ def _parse(text: str) -> _Parsed:
     for parts in tokens:
         if len(parts) == 1 and len(parts[0]) >= 2 * MIN_PART:
             candidates |= decompound_candidates(parts[0])
-    expansions, frequency, entries = _lookup(prefixes, sorted(candidates))
-    known = set(frequency)
+    wanted = {t for group in filter_groups for t in group} | set(_KIND_TOKENS)
+    expansions, frequency, entries = _lookup(prefixes, sorted(candidates | wanted))
+    filters_counted = any(t in frequency for t in _KIND_TOKENS)
+    known = {t for t in frequency if t not in wanted}
     query: Query = []
     corrections: dict[str, list[str]] = {}
     for parts in tokens:
@@ -674,7 +704,15 @@ def _parse(text: str) -> _Parsed:
             expansions.update({c: [c] for c in close})
             frequency.update(close)
         query.append([[c] for c in close] or [[word]])
-    return _Parsed(query, corrections, expansions, frequency, entries)
+    return _Parsed(
+        query,
+        corrections,
+        expansions,
+        frequency,
+        entries,
+        [list(group) for group in filter_groups],
+        filters_counted,
+    )
 
 
 def parse(text: str) -> tuple[Query, dict[str, list[str]]]:
@@ -797,23 +835,54 @@ def _score_sql(query_terms: Sequence[str], prefix: str) -> tuple[str, list[str]]
 
 
 def _matches(
-    expression: str, limit: int, query_terms: Sequence[str] = (), *, selective: bool = True
+    expression: str,
+    limit: int,
+    query_terms: Sequence[str] = (),
+    *,
+    expected: float = 0.0,
+    entries: int = 0,
 ) -> list[_Match]:
     """The first ``limit`` matching rows in index order (SQLite: rowid; PostgreSQL: the
     table's physical order, which is insertion order for an index written in bulk), each
-    with its score. PostgreSQL: ``selective`` queries must use the GIN index, others may
-    read the table until enough rows matched."""
+    with its score.
+
+    PostgreSQL, with ``expected`` matches among ``entries`` (the vocabulary's estimate):
+
+    - at most ``HEAD_ENTRIES`` entries, or expected to match under ``HEAD_SHARE`` of them: the
+      whole GIN index (a bitmap of about ``expected`` items);
+    - otherwise the head first (entries with an id below ``HEAD_ENTRIES``, their own partial
+      GIN index: a bitmap of about ``HEAD_ENTRIES * share`` items); if the head holds fewer
+      than ``limit`` matches, the rest from beyond it: by the GIN index when
+      ``expected² < MAX_COUNTED · entries``, else by reading the table in order until enough
+      rows matched (about ``limit · entries / expected`` rows).
+    """
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            if selective:
-                # The planner over-estimates ORs of rare terms and would scan the table.
-                cursor.execute("SET LOCAL enable_seqscan = off")
             score_sql, score_params = _score_sql(query_terms, "")
-            cursor.execute(
+            select = (
                 f"SELECT {', '.join(_MATCH_COLUMNS)}, {score_sql} FROM atlas_searchentry "  # noqa: S608 - names are constants, values are parameters
-                "WHERE tsv @@ to_tsquery('simple', %s) LIMIT %s",
-                [*score_params, expression, limit],
+                "WHERE tsv @@ to_tsquery('simple', %s)"
             )
+            # The planner over-estimates ORs of rare terms and would scan the table.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            if entries <= HEAD_ENTRIES or expected < HEAD_SHARE * entries:
+                cursor.execute(f"{select} LIMIT %s", [*score_params, expression, limit])
+                rows: list[_Match] = cursor.fetchall()
+            else:
+                cursor.execute(
+                    f"{select} AND id < {HEAD_ENTRIES:d} LIMIT %s",
+                    [*score_params, expression, limit],
+                )
+                rows = cursor.fetchall()
+                if len(rows) < limit:
+                    if expected**2 >= MAX_COUNTED * entries:
+                        cursor.execute("SET LOCAL enable_seqscan = on")
+                        cursor.execute("SET LOCAL enable_bitmapscan = off")
+                    cursor.execute(
+                        f"{select} AND id >= {HEAD_ENTRIES:d} LIMIT %s",
+                        [*score_params, expression, limit - len(rows)],
+                    )
+                    rows += cursor.fetchall()
         else:
             columns = ", ".join(f"e.{c}" for c in _MATCH_COLUMNS)
             score_sql, score_params = _score_sql(query_terms, "e.")
@@ -824,7 +893,7 @@ def _matches(
                 "ORDER BY atlas_searchentry_fts.rowid LIMIT %s",
                 [*score_params, expression, limit],
             )
-        rows: list[_Match] = cursor.fetchall()
+            rows = cursor.fetchall()
     rows.sort()  # by id
     return rows
 
@@ -875,9 +944,6 @@ def search(
     kind) count the matches after the filters. Cost is bounded by ``MAX_COUNTED``, whatever
     the size of the index.
     """
-    parsed = _parse(text)
-    if not parsed.query:
-        return Results(query=text, hits=[], total=0)
     filters = _Filters(
         kind=kind,
         edition=edition,
@@ -891,11 +957,19 @@ def search(
         programme_role=programme_role,
         organisation=organisation,
     )
+    parsed = _parse(text, filters.groups())
+    if not parsed.query:
+        return Results(query=text, hits=[], total=0)
     expression = _expression(parsed, filters)
     query_terms = list(dict.fromkeys(t for group in parsed.query for alt in group for t in alt))
-    selective = parsed.estimate() ** 2 < MAX_COUNTED * parsed.entries
     matches = (
-        _matches(expression, MAX_COUNTED + 1, query_terms, selective=selective)
+        _matches(
+            expression,
+            MAX_COUNTED + 1,
+            query_terms,
+            expected=parsed.estimate(),
+            entries=parsed.entries,
+        )
         if expression
         else []
     )

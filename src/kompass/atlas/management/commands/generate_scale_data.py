@@ -892,7 +892,7 @@ def generate(
                 done += 1
             for row in entry_rows:
                 compounds.extend(row)
-                df.update(set(row["terms"].split()))
+                df.update(search.row_tokens(row["terms"], row["filter_terms"]))
             if not index_only:
                 municipality_table.write(cursor, rows["municipality"])
                 profile_table.write(cursor, rows["profile"])
@@ -1059,12 +1059,14 @@ def _prepare_postgres(cursor: Any, *, bulk: bool) -> None:
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
     if bulk:
         cursor.execute("DROP INDEX IF EXISTS atlas_searchentry_tsv")
+        cursor.execute("DROP INDEX IF EXISTS atlas_searchentry_head")
 
 
 def _finish_postgres(cursor: Any) -> None:
     cursor.execute(
         "CREATE INDEX IF NOT EXISTS atlas_searchentry_tsv ON atlas_searchentry USING GIN (tsv)"
     )
+    cursor.execute(search.HEAD_INDEX_SQL)
     for table in ("core_municipality", "atlas_profile", "atlas_project"):
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - constants
