@@ -11,12 +11,16 @@ def fill_bits(apps, schema_editor):
     from kompass.analysis.vocabulary import FIELD_SLUGS
     from kompass.atlas.profile_facets import FIELD_BITS, organisation_bits
 
-    field_bit = "CASE fa.slug " + " ".join(
-        f"WHEN '{slug}' THEN {FIELD_BITS[slug]}" for slug in FIELD_SLUGS
-    ) + " ELSE 0 END"
-    kind_bit = "CASE u.kind " + " ".join(
-        f"WHEN '{kind}' THEN {bit}" for kind, bit in organisation_bits().items()
-    ) + " ELSE 0 END"
+    field_bit = (
+        "CASE fa.slug "
+        + " ".join(f"WHEN '{slug}' THEN {FIELD_BITS[slug]}" for slug in FIELD_SLUGS)
+        + " ELSE 0 END"
+    )
+    kind_bit = (
+        "CASE u.kind "
+        + " ".join(f"WHEN '{kind}' THEN {bit}" for kind, bit in organisation_bits().items())
+        + " ELSE 0 END"
+    )
     fields = f"""COALESCE((SELECT SUM(DISTINCT {field_bit}) FROM atlas_project pr
         JOIN atlas_projectfield pf ON pf.project_id = pr.id
         JOIN core_fieldofaction fa ON fa.id = pf.field_id
