@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run setup test lint format bench bench-scale clean
+.PHONY: run setup test lint format bench bench-scale bench-digitalcheck clean
 
 ## run: set up (venv, assets, local secret) and serve on SQLite with the shipped data
 run: setup var/secret_key
@@ -73,6 +73,10 @@ bench: setup
 ## bench-scale: search, list and analysis at 1x, 10x, 100x Germany's size (bench/README.md)
 bench-scale: setup
 	$(BIN)/python bench/scale.py $(BENCH_ARGS)
+
+## bench-digitalcheck: evaluations per second and the peer benchmark over 10,000 checks
+bench-digitalcheck: setup
+	$(BIN)/python bench/digitalcheck.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache

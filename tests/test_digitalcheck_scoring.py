@@ -14,6 +14,7 @@ import yaml
 
 from kompass.analysis import digitalcheck as dc
 from kompass.analysis.digitalcheck import DimensionScore
+from kompass.questionnaires.definition import Item, Questionnaire, load_definition
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "kompass" / "data"
 
@@ -91,6 +92,12 @@ def _load(name: str) -> Any:
 
 def definition() -> dict[str, Any]:
     return _load("questionnaires/digitalcheck-v1.yaml")  # type: ignore[no-any-return]
+
+
+@cache
+def questionnaire() -> Questionnaire:
+    """The shipped file as the engine reads it (what the app passes to the analysis)."""
+    return load_definition(DATA / "questionnaires" / "digitalcheck-v1.yaml")
 
 
 def recommendations() -> dict[str, Any]:
@@ -186,17 +193,13 @@ def test_weights_and_caps() -> None:
     answers["cross_sector_projects"] = "yes"
     # (2*40 + 100) / 3 = 60.0
     assert dc.dimension_scores(definition(), answers)["fields"].score == 60.0
-    every_field = [o["value"] for o in _item("fields_addressed")["options"][:-1]]
+    every_field = [o.value for o in _item("fields_addressed").options[:-1]]
     assert dc.item_points(_item("fields_addressed"), every_field) == 100.0
     assert dc.item_points(_item("fields_addressed"), ["none"]) == 0.0
 
 
-def _item(item_id: str) -> dict[str, Any]:
-    for section in definition()["sections"]:
-        for item in section["items"]:
-            if item["id"] == item_id:
-                return item  # type: ignore[no-any-return]
-    raise KeyError(item_id)
+def _item(item_id: str) -> Item:
+    return questionnaire().item(item_id)
 
 
 @pytest.mark.parametrize(("grade", "points"), [(1, 100.0), (2, 80.0), (3, 60.0), (6, 0.0)])
@@ -222,6 +225,52 @@ def test_input_is_not_mutated() -> None:
     before = repr(answers)
     dc.dimension_scores(definition(), answers)
     assert repr(answers) == before
+
+
+def test_engine_definition_and_yaml_mapping_score_alike() -> None:
+    from_engine = dc.dimension_scores(questionnaire(), EXAMPLE)
+    assert from_engine == dc.dimension_scores(definition(), EXAMPLE)
+    assert dc.as_questionnaire(questionnaire()) is questionnaire()
+    with pytest.raises(TypeError, match="Questionnaire oder eine Zuordnung"):
+        dc.as_questionnaire(["not", "a", "definition"])  # type: ignore[arg-type]
+
+
+def test_skip_logic_is_the_engines() -> None:
+    """The analysis reads show_if through the engine: same visibility as the forms and the
+    answer checks, including the cascade and "keine Angabe" in list form."""
+    for stage in ("implementing", "in_progress", "planned", "none", "keine_angabe", None):
+        answers = {} if stage is None else {"strategy_stage": stage}
+        assert dc.visible_items(questionnaire(), answers) == questionnaire().visibility(answers)
+    listed = dc.visible_items(questionnaire(), {"strategy_stage": ["keine_angabe"]})
+    assert listed == questionnaire().visibility({"strategy_stage": "keine_angabe"})
+    assert not listed["strategy_components"]
+
+
+def test_compound_when_conditions_use_the_engine() -> None:
+    recs = {
+        "recommendations": [
+            {
+                "id": "r",
+                "title": "T",
+                "text": "x",
+                "dimensions": ["data"],
+                "when": {
+                    "all": [
+                        {"item": "strategy_stage", "in": ["planned", "none"]},
+                        {"any": [{"item": "broadband_rating", "gte": 4}, {"item": "x", "lte": 1}]},
+                    ]
+                },
+                "sources": [],
+            }
+        ]
+    }
+    answers: dict[str, Any] = {"strategy_stage": "none", "broadband_rating": 5}
+    assert [r.id for r in dc.recommendations_for(["data"], recs, answers=answers)] == ["r"]
+    answers["broadband_rating"] = 3
+    assert dc.recommendations_for(["data"], recs, answers=answers) == []
+    with pytest.raises(ValueError, match="Unbekannte Bedingung"):
+        bad = {"recommendations": [dict(recs["recommendations"][0], when={"item": "a"})]}
+        dc.recommendations_for(["data"], bad, answers=answers)
 
 
 # --------------------------------------------------------------------------- maturity level
@@ -381,9 +430,7 @@ def test_self_rating_comparison() -> None:
 
 def test_self_rating_over_and_under_estimated() -> None:
     answers = dict(EXAMPLE, self_rating_civil_society=4, self_rating_strategy=1)
-    answers["strategy_components"] = [
-        o["value"] for o in _item("strategy_components")["options"][:-1]
-    ]
+    answers["strategy_components"] = [o.value for o in _item("strategy_components").options[:-1]]
     answers["strategy_alignment"] = "yes"
     scores = dc.dimension_scores(definition(), answers)
     assert scores["strategy"].score == pytest.approx((200 + 100 + 70 + 100) / 5)

@@ -1,9 +1,13 @@
 """Digitalcheck scoring: dimension scores, maturity level, strengths and gaps, recommendations,
 self-rating comparison and the selection of the studies' reference figures.
 
-Pure Python on plain data: the questionnaire definition, the recommendations and the reference
-figures come in as the parsed YAML mappings (``yaml.safe_load`` of
-``data/questionnaires/digitalcheck-v1.yaml``, ``data/digitalcheck/recommendations.yaml`` and
+The questionnaire is the engine's parsed definition (:class:`Questionnaire` from
+:mod:`kompass.questionnaires.definition`, pure Python like this module); a plain mapping such as
+``yaml.safe_load`` of ``data/questionnaires/digitalcheck-v1.yaml`` is accepted too and parsed
+with the engine's :func:`load_definition`. Skip logic is the engine's
+(:meth:`Questionnaire.visibility`, :meth:`Condition.holds`): one reading of ``show_if`` for the
+forms, the answer checks and the scores. The recommendations and the reference figures come in
+as parsed YAML mappings (``data/digitalcheck/recommendations.yaml`` and
 ``data/digitalcheck/reference_figures.yaml``); answers are the contract's ``{item_id: value}``.
 No file access, no Django. The rules and why they are so: ``docs/data/digitalcheck.md``.
 """
@@ -15,8 +19,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-#: The answer "keine Angabe" (contract constant ``NO_ANSWER``).
-NO_ANSWER = "keine_angabe"
+from kompass.questionnaires.definition import (
+    NO_ANSWER,
+    Condition,
+    Item,
+    Questionnaire,
+    load_definition,
+)
+
+#: A questionnaire: the engine's parsed definition, or its YAML as a plain mapping.
+Definition = Questionnaire | Mapping[str, Any]
 #: "Weiß nicht": a yes/no value and an option value some items offer. Never scored.
 DONT_KNOW = "dont_know"
 #: Answers that count as "not answered" for scoring.
@@ -175,23 +187,42 @@ LEVELS: tuple[tuple[int, str, str], ...] = (
 # --------------------------------------------------------------------------- definition helpers
 
 
-def _items(definition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    sections = definition.get("sections")
-    if not isinstance(sections, list):
-        raise ValueError("Die Fragebogendefinition enthält keine Abschnitte (sections).")
-    items: list[Mapping[str, Any]] = []
-    for section in sections:
-        if not isinstance(section, Mapping) or not isinstance(section.get("items"), list):
-            raise ValueError("Jeder Abschnitt der Fragebogendefinition braucht eine Liste items.")
-        items.extend(section["items"])
-    return items
+def as_questionnaire(definition: Definition) -> Questionnaire:
+    """The engine's :class:`Questionnaire` for ``definition``.
+
+    Parameters
+    ----------
+    definition
+        A :class:`Questionnaire` (returned as is) or the definition file as a plain mapping
+        (parsed and checked with :func:`kompass.questionnaires.definition.load_definition`).
+
+    Returns
+    -------
+    Questionnaire
+        The frozen definition.
+
+    Raises
+    ------
+    ValueError
+        (``DefinitionError``) when the mapping breaks the file format, with every problem in
+        German.
+    TypeError
+        For anything else.
+    """
+    if isinstance(definition, Questionnaire):
+        return definition
+    if not isinstance(definition, Mapping):
+        raise TypeError(
+            "Die Fragebogendefinition muss ein Questionnaire oder eine Zuordnung sein, "
+            f"nicht {type(definition).__name__}."
+        )
+    return load_definition(definition)
 
 
-def _dimensions(definition: Mapping[str, Any]) -> list[tuple[str, str]]:
-    dimensions = definition.get("dimensions")
-    if not isinstance(dimensions, list) or not dimensions:
+def _dimensions(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    if not questionnaire.dimensions:
         raise ValueError("Die Fragebogendefinition nennt keine Dimensionen (dimensions).")
-    return [(str(d["id"]), str(d.get("title", d["id"]))) for d in dimensions]
+    return [(d.id, d.title) for d in questionnaire.dimensions]
 
 
 def _is_number(value: Any) -> bool:
@@ -205,82 +236,69 @@ def _normalise(value: Any) -> Any:
     return value
 
 
-def condition_holds(condition: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
-    """Evaluate a ``show_if`` (or a recommendation's ``when``) against answers.
+def _normalised(answers: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(key): _normalise(value) for key, value in answers.items()}
 
-    Parameters
-    ----------
-    condition
-        ``{item, equals}``, ``{item, in}``, ``{item, gte}``, ``{item, lte}``, ``{all: [...]}``
-        or ``{any: [...]}`` as in the questionnaire contract.
-    answers
-        Answers of the items that are shown (hidden items must be left out by the caller).
 
-    Returns
-    -------
-    bool
-        Whether the condition holds.
+def visible_items(definition: Definition, answers: Mapping[str, Any]) -> dict[str, bool]:
+    """Which items are asked given the answers: ``{item_id: shown}`` in questionnaire order.
 
     Notes
     -----
-    The same reading as the questionnaire engine: a leaf holds only for an answered item (not
-    missing, not ``keine_angabe`` unless listed); for a multiple-choice answer, ``in`` and
-    ``equals`` hold when any chosen option is listed.
+    The engine's rule (:meth:`Questionnaire.visibility`): a condition on an unanswered, hidden
+    or "keine Angabe" item does not hold, and skip logic cascades (the answer to a hidden item
+    counts as no answer). ``["keine_angabe"]`` counts as "keine Angabe".
 
     Examples
     --------
-    >>> condition_holds({"item": "a", "in": ["x", "y"]}, {"a": ["y", "z"]})
-    True
-    >>> condition_holds({"any": [{"item": "a", "equals": "x"}, {"item": "b", "gte": 3}]}, {"b": 2})
-    False
-    """
-    if "all" in condition:
-        return all(condition_holds(part, answers) for part in condition["all"])
-    if "any" in condition:
-        return any(condition_holds(part, answers) for part in condition["any"])
-    value = _normalise(answers.get(str(condition.get("item"))))
-    if value is None:
-        return False
-    if "equals" in condition or "in" in condition:
-        listed = [condition["equals"]] if "equals" in condition else list(condition["in"])
-        chosen = value if isinstance(value, list) else [value]
-        return any(v == w for v in chosen for w in listed)
-    if not _is_number(value):
-        return False
-    if "gte" in condition:
-        return bool(value >= condition["gte"])
-    if "lte" in condition:
-        return bool(value <= condition["lte"])
-    raise ValueError(f"Unbekannte Bedingung {dict(condition)!r}.")
-
-
-def visible_items(definition: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, bool]:
-    """Which items are asked given the answers: ``{item_id: shown}`` in file order.
-
-    Notes
-    -----
-    Cascading like the engine: the answer to a hidden item counts as no answer, so items that
-    depend on it are hidden too.
-
-    Examples
-    --------
-    >>> d = {"sections": [{"items": [{"id": "a"}, {"id": "b", "show_if": {"item": "a",
-    ...      "equals": "x"}}, {"id": "c", "show_if": {"item": "b", "equals": "y"}}]}]}
-    >>> visible_items(d, {"a": "z", "b": "y"})
+    >>> q = load_definition('''
+    ... slug: demo
+    ... version: 1
+    ... title: Demo
+    ... sources: {"000": {file: demo.txt}}
+    ... sections:
+    ... - id: main
+    ...   title: Fragen
+    ...   items:
+    ...   - {id: a, type: yes_no, text: Frage A, source: {doc: "000", lines: [1, 1]}}
+    ...   - {id: b, type: yes_no, text: Frage B, source: {doc: "000", lines: [1, 1]},
+    ...      show_if: {item: a, equals: "yes"}}
+    ...   - {id: c, type: yes_no, text: Frage C, source: {doc: "000", lines: [1, 1]},
+    ...      show_if: {item: b, equals: "yes"}}
+    ... ''')
+    >>> visible_items(q, {"a": "no", "b": "yes"})
     {'a': True, 'b': False, 'c': False}
     """
-    shown_answers: dict[str, Any] = {}
-    result: dict[str, bool] = {}
-    for item in _items(definition):
-        condition = item.get("show_if")
-        shown = condition is None or condition_holds(condition, shown_answers)
-        result[str(item["id"])] = shown
-        if shown and item["id"] in answers:
-            shown_answers[str(item["id"])] = answers[item["id"]]
-    return result
+    return as_questionnaire(definition).visibility(_normalised(answers))
 
 
-def scoring_problems(definition: Mapping[str, Any]) -> list[str]:
+def _condition(data: Mapping[str, Any]) -> Condition:
+    """A recommendation's ``when`` (the ``show_if`` format) as the engine's :class:`Condition`,
+    so that it is evaluated exactly like skip logic."""
+    for op in ("all", "any"):
+        if op in data:
+            parts = data[op]
+            if not isinstance(parts, list) or not parts:
+                raise ValueError(f"Bedingung {dict(data)!r}: {op} braucht eine Liste.")
+            return Condition(op=op, parts=tuple(_condition(part) for part in parts))
+    item = data.get("item")
+    ops = [op for op in ("in", "equals", "gte", "lte") if op in data]
+    if not isinstance(item, str) or len(ops) != 1:
+        raise ValueError(f"Unbekannte Bedingung {dict(data)!r}.")
+    op = ops[0]
+    value = data[op]
+    if op == "in":
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"Bedingung {dict(data)!r}: in braucht eine Liste.")
+        return Condition(op=op, item=item, values=tuple(value))
+    if op == "equals":
+        return Condition(op=op, item=item, values=(value,))
+    if not _is_number(value):
+        raise ValueError(f"Bedingung {dict(data)!r}: {op} braucht eine Zahl.")
+    return Condition(op=op, item=item, bound=value)
+
+
+def scoring_problems(definition: Definition) -> list[str]:
     """Check the ``scoring`` metadata of a definition against this module's rules.
 
     Returns
@@ -292,20 +310,33 @@ def scoring_problems(definition: Mapping[str, Any]) -> list[str]:
 
     Examples
     --------
-    >>> scoring_problems({"dimensions": [{"id": "d"}], "sections": [{"items": [
-    ...     {"id": "q", "type": "yes_no", "scoring": {"dimension": "d", "points": {"yes": 1}}}]}]})
+    >>> q = load_definition('''
+    ... slug: demo
+    ... version: 1
+    ... title: Demo
+    ... sources: {"000": {file: demo.txt}}
+    ... dimensions: [{id: d, title: Daten}]
+    ... sections:
+    ... - id: main
+    ...   title: Fragen
+    ...   items:
+    ...   - {id: q, type: yes_no, text: Frage, source: {doc: "000", lines: [1, 1]},
+    ...      scoring: {dimension: d, points: {"yes": 1}}}
+    ... ''')
+    >>> scoring_problems(q)
     ["q: option 'no' has no points"]
     """
+    questionnaire = as_questionnaire(definition)
     problems: list[str] = []
-    dimension_ids = {d for d, _ in _dimensions(definition)}
+    dimension_ids = {d for d, _ in _dimensions(questionnaire)}
     used: set[str] = set()
-    for item in _items(definition):
-        item_id = item.get("id")
-        scoring = item.get("scoring")
+    for item in questionnaire.items:
+        item_id = item.id
+        scoring = item.scoring
         if scoring is None:
             continue
         if "self_rating_of" in scoring:
-            if item.get("type") != "scale":
+            if item.type != "scale":
                 problems.append(f"{item_id}: self_rating_of needs a scale item")
             if scoring["self_rating_of"] not in dimension_ids:
                 problems.append(f"{item_id}: unknown dimension {scoring['self_rating_of']!r}")
@@ -318,7 +349,7 @@ def scoring_problems(definition: Mapping[str, Any]) -> list[str]:
         weight = scoring.get("weight", 1)
         if not _is_number(weight) or weight <= 0:
             problems.append(f"{item_id}: weight must be a positive number")
-        kind = item.get("type")
+        kind = item.type
         if kind == "scale":
             if scoring.get("scale") not in ("linear", "reverse"):
                 problems.append(f"{item_id}: scale items need scale: linear or reverse")
@@ -327,10 +358,8 @@ def scoring_problems(definition: Mapping[str, Any]) -> list[str]:
         if not isinstance(points, Mapping):
             problems.append(f"{item_id}: points missing")
             continue
-        if kind == "yes_no":
-            values = ["yes", "no"]
-        elif kind in ("single_choice", "multiple_choice"):
-            values = [str(o["value"]) for o in item.get("options", [])]
+        if kind in ("yes_no", "single_choice", "multiple_choice"):
+            values = list(item.option_values)
         else:
             problems.append(f"{item_id}: type {kind!r} cannot be scored")
             continue
@@ -349,13 +378,13 @@ def scoring_problems(definition: Mapping[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------------------- scores
 
 
-def item_points(item: Mapping[str, Any], value: Any) -> float | None:
+def item_points(item: Item, value: Any) -> float | None:
     """Points (0-100) of one answer to one scored item, or ``None`` if the answer does not score.
 
     Parameters
     ----------
     item
-        The item mapping from the definition (with ``scoring.dimension``).
+        The item of the questionnaire (with ``scoring.dimension``).
     value
         The answer; missing (``None``), ``keine_angabe``, ``dont_know`` and an empty
         multiple-choice list do not score.
@@ -370,27 +399,33 @@ def item_points(item: Mapping[str, Any], value: Any) -> float | None:
     Raises
     ------
     ValueError
-        For an option the item does not know or a scale value outside its range.
+        For an item without scoring, an option the item does not know or a scale value
+        outside its range.
     TypeError
         For a value of the wrong type.
 
     Examples
     --------
-    >>> scale = {"id": "r", "type": "scale", "scale": {"min": 1, "max": 6},
-    ...          "scoring": {"dimension": "d", "scale": "reverse"}}
-    >>> item_points(scale, 2)
+    >>> from kompass.questionnaires.definition import Scale, SourceRef
+    >>> grade = Item(id="r", type="scale", text="Note?", section="s", source=SourceRef("000",
+    ...              (1, 1)), scale=Scale(1, 6), scoring={"dimension": "d", "scale": "reverse"})
+    >>> item_points(grade, 2)
     80.0
     """
     value = _normalise(value)
     if value is None or (isinstance(value, str) and value in UNSCORED_VALUES):
         return None
-    scoring = item["scoring"]
-    item_id = item["id"]
-    kind = item.get("type")
+    scoring = item.scoring
+    item_id = item.id
+    if scoring is None:
+        raise ValueError(f"Frage „{item_id}“ wird nicht bewertet (kein scoring).")
+    kind = item.type
     if kind == "scale":
         if not _is_number(value):
             raise TypeError(f"Frage „{item_id}“: erwartet wird eine Zahl, erhalten {value!r}.")
-        low, high = item["scale"]["min"], item["scale"]["max"]
+        if item.scale is None:
+            raise ValueError(f"Frage „{item_id}“: die Skala fehlt.")
+        low, high = item.scale.min, item.scale.max
         if not low <= value <= high:
             raise ValueError(f"Frage „{item_id}“: {value} liegt außerhalb von {low} bis {high}.")
         share = (value - low) / (high - low)
@@ -401,7 +436,7 @@ def item_points(item: Mapping[str, Any], value: Any) -> float | None:
             raise TypeError(f"Frage „{item_id}“: erwartet wird eine Liste, erhalten {value!r}.")
         if not value:
             return None
-        known = {str(o["value"]) for o in item.get("options", [])}
+        known = set(item.option_values)
         for chosen in value:
             if chosen not in known:
                 raise ValueError(f"Frage „{item_id}“: unbekannte Option „{chosen}“.")
@@ -416,14 +451,15 @@ def item_points(item: Mapping[str, Any], value: Any) -> float | None:
 
 
 def dimension_scores(
-    definition: Mapping[str, Any], answers: Mapping[str, Any]
+    definition: Definition, answers: Mapping[str, Any]
 ) -> dict[str, DimensionScore]:
     """Score every dimension of a questionnaire for one set of answers.
 
     Parameters
     ----------
     definition
-        The parsed questionnaire YAML (``dimensions``, ``sections`` with scored items).
+        The questionnaire (:class:`Questionnaire` or the parsed YAML) with ``dimensions`` and
+        scored items.
     answers
         ``{item_id: value}`` as stored for a submission. Unknown item ids raise; answers to
         items the skip logic hides are ignored.
@@ -442,40 +478,50 @@ def dimension_scores(
 
     with the item's weight ``w_i`` (``scoring.weight``, default 1) and points ``p_i`` from
     :func:`item_points`. ``keine_angabe``, ``dont_know`` and missing answers leave the item out
-    of numerator and denominator. Hidden items are not applicable. When ``|A| < |I| / 2`` the
-    score is ``None`` and ``insufficient`` is set. The rule is ours (the studies give no
-    score); docs/data/digitalcheck.md gives the reasons for the points and weights.
+    of numerator and denominator. Hidden items (the engine's skip logic,
+    :meth:`Questionnaire.visibility`) are not applicable. When ``|A| < |I| / 2`` the score is
+    ``None`` and ``insufficient`` is set. The rule is ours (the studies give no score);
+    docs/data/digitalcheck.md gives the reasons for the points and weights.
 
     Examples
     --------
-    >>> d = {"dimensions": [{"id": "s", "title": "Strategie"}], "sections": [{"items": [
-    ...     {"id": "a", "type": "yes_no", "scoring": {"dimension": "s",
-    ...      "points": {"yes": 100, "no": 0}}},
-    ...     {"id": "b", "type": "yes_no", "scoring": {"dimension": "s", "weight": 3,
-    ...      "points": {"yes": 100, "no": 0}}}]}]}
-    >>> dimension_scores(d, {"a": "yes", "b": "no"})["s"].score
+    >>> q = load_definition('''
+    ... slug: demo
+    ... version: 1
+    ... title: Demo
+    ... sources: {"000": {file: demo.txt}}
+    ... dimensions: [{id: s, title: Strategie}]
+    ... sections:
+    ... - id: main
+    ...   title: Fragen
+    ...   items:
+    ...   - {id: a, type: yes_no, text: Frage A, source: {doc: "000", lines: [1, 1]},
+    ...      scoring: {dimension: s, points: {"yes": 100, "no": 0}}}
+    ...   - {id: b, type: yes_no, text: Frage B, source: {doc: "000", lines: [1, 1]},
+    ...      scoring: {dimension: s, weight: 3, points: {"yes": 100, "no": 0}}}
+    ... ''')
+    >>> dimension_scores(q, {"a": "yes", "b": "no"})["s"].score
     25.0
     """
-    items = _items(definition)
-    dimensions = _dimensions(definition)
-    known = {str(item["id"]) for item in items}
-    unknown = [key for key in answers if key not in known]
+    questionnaire = as_questionnaire(definition)
+    dimensions = _dimensions(questionnaire)
+    unknown = [key for key in answers if not questionnaire.has_item(key)]
     if unknown:
         raise ValueError(f"Unbekannte Frage „{unknown[0]}“.")
-    shown = visible_items(definition, answers)
+    shown = questionnaire.visibility(_normalised(answers))
     sums: dict[str, list[float]] = {d: [0.0, 0.0] for d, _ in dimensions}
     counts: dict[str, list[int]] = {d: [0, 0] for d, _ in dimensions}
-    for item in items:
-        scoring = item.get("scoring") or {}
+    for item in questionnaire.items:
+        scoring = item.scoring or {}
         dimension = scoring.get("dimension")
         if dimension is None:
             continue
         if dimension not in sums:
-            raise ValueError(f"Frage „{item['id']}“: unbekannte Dimension „{dimension}“.")
-        if not shown[str(item["id"])]:
+            raise ValueError(f"Frage „{item.id}“: unbekannte Dimension „{dimension}“.")
+        if not shown[item.id]:
             continue
         counts[dimension][1] += 1
-        points = item_points(item, answers.get(item["id"]))
+        points = item_points(item, answers.get(item.id))
         if points is None:
             continue
         weight = float(scoring.get("weight", 1))
@@ -616,7 +662,7 @@ def recommendations_for(
     recommendations: Mapping[str, Any],
     *,
     answers: Mapping[str, Any] | None = None,
-    definition: Mapping[str, Any] | None = None,
+    definition: Definition | None = None,
 ) -> list[Recommendation]:
     """Choose the recommendations for a result.
 
@@ -631,7 +677,8 @@ def recommendations_for(
         condition and add those triggered by a chosen ``barriers`` option.
     definition
         The questionnaire; when given, answers to items its skip logic hides are ignored in
-        ``when`` conditions.
+        ``when`` conditions. A ``when`` is read like ``show_if`` and evaluated by the engine
+        (:meth:`Condition.holds`).
 
     Returns
     -------
@@ -658,21 +705,21 @@ def recommendations_for(
     entries = recommendations.get("recommendations")
     if not isinstance(entries, list):
         raise ValueError("Die Empfehlungen brauchen eine Liste recommendations.")
-    shown_answers: Mapping[str, Any] = answers or {}
+    shown_answers = _normalised(answers or {})
     if answers is not None and definition is not None:
-        visible = visible_items(definition, answers)
-        shown_answers = {k: v for k, v in answers.items() if visible.get(k, False)}
+        visible = as_questionnaire(definition).visibility(shown_answers)
+        shown_answers = {k: v for k, v in shown_answers.items() if visible.get(k, False)}
     chosen: dict[str, Recommendation] = {}
 
     def applies(entry: Mapping[str, Any]) -> bool:
         when = entry.get("when")
-        return when is None or (answers is not None and condition_holds(when, shown_answers))
+        return when is None or (answers is not None and _condition(when).holds(shown_answers))
 
     for gap in gaps:
         for entry in entries:
             if entry["id"] not in chosen and gap in entry.get("dimensions", []) and applies(entry):
                 chosen[entry["id"]] = _recommendation(entry, f"gap:{gap}")
-    barriers = _normalise(shown_answers.get("barriers"))
+    barriers = shown_answers.get("barriers")
     if isinstance(barriers, list):
         for entry in entries:
             hits = [b for b in entry.get("barriers", []) if b in barriers]
@@ -696,7 +743,7 @@ def _recommendation(entry: Mapping[str, Any], reason: str) -> Recommendation:
 
 
 def self_rating_comparison(
-    definition: Mapping[str, Any],
+    definition: Definition,
     answers: Mapping[str, Any],
     scores: Mapping[str, DimensionScore],
     *,
@@ -720,18 +767,29 @@ def self_rating_comparison(
 
     Examples
     --------
-    >>> d = {"dimensions": [{"id": "s"}], "sections": [{"items": [{"id": "r", "type": "scale",
-    ...      "scale": {"min": 1, "max": 5}, "scoring": {"self_rating_of": "s"}}]}]}
+    >>> q = load_definition('''
+    ... slug: demo
+    ... version: 1
+    ... title: Demo
+    ... sources: {"000": {file: demo.txt}}
+    ... dimensions: [{id: s, title: Strategie}]
+    ... sections:
+    ... - id: main
+    ...   title: Fragen
+    ...   items:
+    ...   - {id: r, type: scale, scale: {min: 1, max: 5}, text: Wie gut,
+    ...      source: {doc: "000", lines: [1, 1]}, scoring: {self_rating_of: s}}
+    ... ''')
     >>> s = {"s": DimensionScore("s", "s", 30.0, 1, 1, False)}
-    >>> self_rating_comparison(d, {"r": 5}, s)[0].verdict
+    >>> self_rating_comparison(q, {"r": 5}, s)[0].verdict
     'overestimated'
     """
     result: list[SelfRatingComparison] = []
-    for item in _items(definition):
-        dimension = (item.get("scoring") or {}).get("self_rating_of")
+    for item in as_questionnaire(definition).items:
+        dimension = (item.scoring or {}).get("self_rating_of")
         if dimension is None:
             continue
-        rating = answers.get(item["id"])
+        rating = answers.get(item.id)
         measured = scores.get(dimension)
         if isinstance(rating, bool) or not isinstance(rating, int | float):
             continue
@@ -744,7 +802,7 @@ def self_rating_comparison(
         else:
             verdict = "consistent"
         result.append(
-            SelfRatingComparison(str(item["id"]), dimension, int(rating), measured.score, verdict)
+            SelfRatingComparison(item.id, dimension, int(rating), measured.score, verdict)
         )
     return result
 
