@@ -1,6 +1,7 @@
-"""Strategy workspace: the BBSR Smart-City process, its worksheets and (later) the team's work.
+"""Strategy workspace: the BBSR Smart-City process, its worksheets and the team's work.
 
-For now only the shipped process model (:mod:`kompass.strategy.process`, no Django) and its
-read-only API (:mod:`kompass.strategy.api`). Models, views and migrations follow with the
-workspace itself.
+The shipped process model (:mod:`kompass.strategy.process`, no Django) and its public API
+document; workspaces with members, roles, invitations, an activity log and the process steps
+with their states (:mod:`~kompass.strategy.models`, :mod:`~kompass.strategy.services`), the
+pages under /strategie/ and the workspace API. See docs/strategy_workspace.md.
 """
