@@ -107,3 +107,27 @@ def test_atlas_read_lists_are_paged_with_a_bounded_limit(client: Client) -> None
         "organisation",
         "has_cdo",
     }
+
+
+def test_schema_class_names_are_unique_across_the_apps() -> None:
+    """django-ninja names OpenAPI components after the schema class: two apps with a class of
+    the same name would silently share (and overwrite) one component."""
+    import importlib
+    import inspect
+
+    from ninja import Schema
+
+    owners: dict[str, list[str]] = {}
+    for module_name in (
+        "kompass.api.api",
+        "kompass.core.api",
+        "kompass.atlas.api",
+        "kompass.digitalcheck.api",
+        "kompass.strategy.api",
+    ):
+        module = importlib.import_module(module_name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Schema) and cls is not Schema and cls.__module__ == module_name:
+                owners.setdefault(name, []).append(module_name)
+    assert len(owners) > 20
+    assert {name: found for name, found in owners.items() if len(found) > 1} == {}

@@ -37,8 +37,12 @@ def test_home_page_is_german_and_links_every_module(client: Client) -> None:
     assert "0 Kommunen sind erfasst." in body
 
 
+#: Modules not built yet: their start page says so.
+PLACEHOLDERS = [page for page in MODULE_PAGES if page[0] in {"surveys", "ki"}]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "path", "label"), MODULE_PAGES)
+@pytest.mark.parametrize(("name", "path", "label"), PLACEHOLDERS)
 def test_module_placeholders(client: Client, name: str, path: str, label: str) -> None:
     assert reverse(name) == path
     response = client.get(path)

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "kompass.atlas",
     "kompass.api",
     "kompass.questionnaires",
+    "kompass.digitalcheck",
+    "kompass.strategy",
 ]
 
 MIDDLEWARE = [

@@ -16,9 +16,9 @@ urlpatterns = [
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     # Module start pages; each module's issue replaces its placeholder with real URLs.
     path("atlas/", include("kompass.atlas.urls")),
-    path("digitalcheck/", views.coming_soon, {"module": "digitalcheck"}, name="digitalcheck"),
+    path("digitalcheck/", include("kompass.digitalcheck.urls")),
     path("umfragen/", views.coming_soon, {"module": "surveys"}, name="surveys"),
-    path("strategie/", views.coming_soon, {"module": "strategy"}, name="strategy"),
+    path("strategie/", include("kompass.strategy.urls")),
     path("ki-kompass/", views.coming_soon, {"module": "ki"}, name="ki"),
     path("", include("kompass.accounts.urls")),
     path("", include("kompass.core.urls")),

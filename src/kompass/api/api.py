@@ -10,6 +10,7 @@ from kompass import __version__
 from kompass.api.auth import api_key_auth
 from kompass.atlas.api import router as atlas_router
 from kompass.core.api import router as core_router
+from kompass.digitalcheck.api import router as digitalcheck_router
 from kompass.strategy.api import router as strategy_router
 
 api = NinjaAPI(
@@ -95,3 +96,4 @@ api.add_router("/", system)
 api.add_router("/", core_router)
 api.add_router("/", atlas_router)
 api.add_router("/strategy", strategy_router)
+api.add_router("/digitalcheck", digitalcheck_router)
