@@ -326,28 +326,11 @@ def bench_database(database: str, options: Options) -> Measured:
         run.fresh_database(database) as database_url,
     ):
         env = run.server_environment(Path(tmp) / "data", database_url)
-        port = run.free_port()
-        base_url = f"http://{run.HOST}:{port}"
-        log_path = Path(tmp) / "server.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [str(run.KOMPASS), "run", "--host", run.HOST, "--port", str(port)],
-                env=env,
-                cwd=tmp,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            try:
-                seconds = run.wait_until_healthy(base_url, process, log_path, database)
-                print(f"  server healthy after {seconds:.1f} s", flush=True)
-                print(f"  storing {options.submissions:,} checks and timing ...", flush=True)
-                timings = run_inner(env, tmp, options)
-                print(f"  loading {EVALUATE_PATH} with wrk ...", flush=True)
-                api = load_api(base_url, options, tmp)
-            finally:
-                run.stop_server(process)
+        with run.serving(env, tmp, database) as base_url:
+            print(f"  storing {options.submissions:,} checks and timing ...", flush=True)
+            timings = run_inner(env, tmp, options)
+            print(f"  loading {EVALUATE_PATH} with wrk ...", flush=True)
+            api = load_api(base_url, options, tmp)
     return Measured(database, options.submissions, timings, api)
 
 

@@ -654,5 +654,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+@contextlib.contextmanager
+def serving(env: dict[str, str], cwd: str, database: str) -> Iterator[str]:
+    """`kompass run` on a free port in ``cwd`` with ``env``; yields its base URL once healthy
+    and stops it afterwards (bench/scale.py, bench/digitalcheck.py)."""
+    port = free_port()
+    base_url = f"http://{HOST}:{port}"
+    log_path = Path(cwd) / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(KOMPASS), "run", "--host", HOST, "--port", str(port)],
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            seconds = wait_until_healthy(base_url, process, log_path, database)
+            print(f"    server healthy after {seconds:.1f} s", flush=True)
+            yield base_url
+        finally:
+            stop_server(process)
+
+
 if __name__ == "__main__":
     sys.exit(main())

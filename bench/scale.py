@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,29 +234,6 @@ def manage(env: dict[str, str], cwd: str, *args: str, timeout: float = 600) -> s
     return completed.stdout
 
 
-@contextlib.contextmanager
-def server(env: dict[str, str], cwd: str, database: str) -> Iterator[str]:
-    port = run.free_port()
-    base_url = f"http://{run.HOST}:{port}"
-    log_path = Path(cwd) / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(run.KOMPASS), "run", "--host", run.HOST, "--port", str(port)],
-            env=env,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            seconds = run.wait_until_healthy(base_url, process, log_path, database)
-            print(f"    server healthy after {seconds:.1f} s", flush=True)
-            yield base_url
-        finally:
-            run.stop_server(process)
-
-
 def run_mix(base_url: str, paths: list[str], seconds: int, options: Options) -> run.WrkResult:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths) + "\n")
@@ -340,7 +317,7 @@ def bench_one(database: str, scale: float, options: Options) -> Measured:
             flush=True,
         )
         print(f"    analysis: {measured.analysis}", flush=True)
-        with server(env, tmp, database) as base_url:
+        with run.serving(env, tmp, database) as base_url:
             mixes = {
                 name: paths
                 for name, paths in groups().items()
