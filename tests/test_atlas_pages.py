@@ -170,3 +170,24 @@ def test_map_colours_lands_filters_and_has_a_table(client: Client, atlas: None) 
     )
     assert sum(int(n) for n in rows.values()) == 13
     assert 'href="/atlas/?size_class=medium_town&amp;land=NW"' in filtered
+
+
+def test_lists_count_up_to_a_cap(
+    client: Client, atlas: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting is bounded (docs/decisions/0007-atlas-at-scale.md): beyond the cap the page
+    says "mehr als" and pages through the first rows; the API says count_capped."""
+    from kompass.atlas import selectors
+
+    assert "50 Steckbriefe" in client.get("/atlas/").content.decode()
+    api = client.get("/api/v1/atlas/profiles?edition=2019&limit=5").json()
+    assert api["count"] == 50 and api["count_capped"] is False
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 20)
+    body = client.get("/atlas/").content.decode()
+    assert "Mehr als 20 Steckbriefe" in body
+    assert len(linked_names(body)) == 20
+    assert client.get("/atlas/?seite=2").status_code == 404  # 20 rows: one page
+    api = client.get("/api/v1/atlas/profiles?edition=2019&limit=5").json()
+    assert api["count"] == 20 and api["count_capped"] is True and len(api["items"]) == 5
+    projects = client.get("/atlas/projekte/").content.decode()
+    assert "Mehr als 20 Projekte" in projects

@@ -38,19 +38,27 @@ MAX_LIMIT = 500
 
 class AtlasPagination(LimitOffsetPagination):
     """``limit`` (1–500, default 50) and ``offset``; a larger limit is a 422, never a
-    request for every row."""
+    request for every row. ``count`` is exact up to 10,000 (``selectors.LIST_COUNT_CAP``);
+    beyond it ``count`` is 10,000 and ``count_capped`` is true."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Einträge je Seite (1–500)")
         offset: int = Field(0, ge=0, description="Anzahl übersprungener Einträge")
 
+    class Output(LimitOffsetPagination.Output):
+        count_capped: bool = Field(
+            False, description="more rows than count (count is exact up to 10,000)"
+        )
+
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         offset, limit = pagination.offset, pagination.limit
+        count, capped = selectors.capped_count(queryset)
         return {
-            "items": selectors.rows(queryset, offset, offset + limit),
-            "count": queryset.count(),
+            "items": selectors.rows(queryset, offset, min(offset + limit, count)),
+            "count": count,
+            "count_capped": capped,
         }
 
 

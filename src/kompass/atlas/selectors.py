@@ -159,6 +159,21 @@ def projects(
     return queryset
 
 
+#: Lists count their rows exactly up to this many; beyond it they say "mehr als 10.000" and
+#: page through the first ones (an edition of Germany's size has about 10,800 profiles, so
+#: only synthetic editions many times that size reach it; docs/decisions/0007-atlas-at-scale.md).
+LIST_COUNT_CAP = 10_000
+
+
+def capped_count(queryset: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:
+    """The number of rows, counted by the database up to ``cap`` (``LIST_COUNT_CAP``), and
+    whether there are more: ``COUNT(*)`` over a ``LIMIT cap + 1`` subquery, so the cost is
+    bounded by the cap however large the edition."""
+    cap = LIST_COUNT_CAP if cap is None else cap
+    found = queryset.order_by()[: cap + 1].count()
+    return min(found, cap), found > cap
+
+
 def rows(queryset: QuerySet[Any], start: int, stop: int) -> list[Any]:
     """Rows ``start:stop`` of an ordered queryset in two steps: the keys of the slice first
     (ordered, filtered, no annotations computed), then the annotated rows for those keys only.

@@ -72,26 +72,35 @@ def _page_number(request: HttpRequest) -> int:
 
 def _page(request: HttpRequest, items: Any, *, total: int | None = None) -> dict[str, Any]:
     """Page ``?seite=N`` of ``items``, 50 a page, as the context of ``_pagination.html``
-    (whose links keep every other parameter). A queryset is counted with ``COUNT`` and its
-    page fetched by ``selectors.rows``; with ``total``, ``items`` already is the page (of a
-    search) and ``total`` the number of rows. A page beyond the last is a 404."""
+    (whose links keep every other parameter). A queryset is counted up to
+    ``selectors.LIST_COUNT_CAP`` (``count_capped`` says there are more; the pages reach the
+    first ones) and its page fetched by ``selectors.rows``; with ``total``, ``items`` already
+    is the page (of a search) and ``total`` the number of rows. A page beyond the last is a
+    404."""
     number = _page_number(request)
+    capped = False
+    if total is None and isinstance(items, QuerySet):
+        total, capped = selectors.capped_count(items)
+        queryset: QuerySet[Any] | None = items
+    else:
+        queryset = None
     paginator = Paginator(items if total is None else range(total), PAGE_SIZE)
     try:
         page = paginator.page(number)
     except EmptyPage as error:
         raise Http404("Diese Seite gibt es nicht.") from error
     start = (number - 1) * PAGE_SIZE
-    if total is not None:
+    if queryset is not None:
+        page.object_list = selectors.rows(queryset, start, min(start + PAGE_SIZE, total or 0))
+    elif total is not None:
         page.object_list = items
-    elif isinstance(items, QuerySet):
-        page.object_list = selectors.rows(items, start, start + PAGE_SIZE)
     query = request.GET.copy()
     query.pop("seite", None)
     return {
         "page_obj": page,
         "page_range": paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
         "page_query": query.urlencode() + "&" if query else "",
+        "count_capped": capped,
     }
 
 
