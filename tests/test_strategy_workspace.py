@@ -29,6 +29,7 @@ from kompass.strategy.models import (
 from kompass.strategy.process import load_process
 from kompass.strategy.steps import STEP_CODES, step_info
 from tests.conftest import PASSWORD, Personas
+from tests.test_digitalcheck_views import submitted_check
 
 Role = WorkspaceMember.Role
 State = StepState.State
@@ -112,16 +113,17 @@ def token_from_mail(message: Any) -> str:
 def test_create_workspace_makes_the_creator_core_team_and_opens_every_step(
     personas: Personas,
 ) -> None:
+    check = submitted_check(personas.musterstadt)
     workspace = services.create_workspace(
         actor=personas.mia,
         municipality=personas.musterstadt,
         title="Smarte Region Nord",
         kind=Workspace.Kind.DISTRICT_ALLIANCE,
         entry_variant=Workspace.EntryVariant.PILOT_FIRST,
-        digitalcheck_submission_id=17,
+        digitalcheck=check,
     )
     assert workspace.slug == "smarte-region-nord"
-    assert workspace.digitalcheck_submission_id == 17
+    assert workspace.digitalcheck == check
     assert list(workspace.members.values_list("user__email", "role")) == [
         ("mia@musterstadt.example", "core_team")
     ]
@@ -178,14 +180,14 @@ def test_create_workspace_validates_each_field_in_german(personas: Personas) -> 
             kind="village",
             entry_variant="later",
             slug="Mit Leerzeichen",
-            digitalcheck_submission_id=0,
+            digitalcheck=submitted_check(personas.beispieldorf),
         )
     messages = error.value.message_dict
     assert messages["title"] == ["Bitte einen Titel angeben."]
     assert messages["kind"] == ["Art „village“ gibt es nicht."]
     assert messages["entry_variant"] == ["Einstieg „later“ gibt es nicht."]
     assert "Kleinbuchstaben" in messages["slug"][0]
-    assert "positiv" in messages["digitalcheck_submission_id"][0]
+    assert messages["digitalcheck"] == ["Dieser Digitalcheck gehört zu einer anderen Kommune."]
 
 
 def test_entry_variant_labels_are_those_of_the_process_file() -> None:

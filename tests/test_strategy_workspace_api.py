@@ -15,6 +15,7 @@ from kompass.accounts.services import create_api_token
 from kompass.strategy import services
 from kompass.strategy.models import Workspace
 from tests.conftest import Personas
+from tests.test_digitalcheck_views import submitted_check
 from tests.test_strategy_workspace import (
     EDITORS,
     MEMBERS,
@@ -126,7 +127,15 @@ def test_who_creates_workspaces_for_musterstadt(team: Team, who: str, status: in
 
 
 def test_create_and_read_a_workspace(personas: Personas) -> None:
+    check = submitted_check(personas.musterstadt)
+    foreign = submitted_check(personas.beispieldorf)
     api = Api(personas.mia)
+    refused = api.post(
+        API,
+        {"municipality": "musterstadt", "title": "X", "digitalcheck_submission_id": foreign.pk},
+    )
+    assert refused.status_code == 422
+    assert "digitalcheck_submission_id" in refused.json()["errors"]
     created = api.post(
         API,
         {
@@ -134,7 +143,7 @@ def test_create_and_read_a_workspace(personas: Personas) -> None:
             "title": "Smarte Region Nord",
             "kind": "district_alliance",
             "entry_variant": "pilot_first",
-            "digitalcheck_submission_id": 7,
+            "digitalcheck_submission_id": check.pk,
         },
     )
     assert created.status_code == 201
@@ -146,7 +155,7 @@ def test_create_and_read_a_workspace(personas: Personas) -> None:
     detail = api.get(f"{API}/{data['id']}").json()
     assert detail["members"] == 1
     assert detail["progress"]["done"] == 0 and detail["progress"]["total"] > 30
-    assert detail["digitalcheck_submission_id"] == 7
+    assert detail["digitalcheck_submission_id"] == check.pk
     steps = api.get(f"{API}/{data['id']}/steps").json()
     assert [s["code"] for s in steps] == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "SB"]
     assert steps[0]["title"] == "Die Bestandsanalyse" and steps[0]["cycle"] == "strategy"

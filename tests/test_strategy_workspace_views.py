@@ -15,6 +15,7 @@ from django.test import Client
 from kompass.strategy import services
 from kompass.strategy.models import Activity, StepState, Workspace, WorkspaceMember
 from tests.conftest import Personas
+from tests.test_digitalcheck_views import submitted_check
 from tests.test_strategy_workspace import (
     EDITORS,
     MEMBERS,
@@ -215,9 +216,11 @@ def test_who_may_open_the_create_form(team: Team, who: str, status: int) -> None
 
 
 def test_create_form_prefills_the_digitalcheck_link_and_creates(personas: Personas) -> None:
+    check = submitted_check(personas.musterstadt)
     client = client_for(personas.mia)
-    form = client.get("/strategie/neu/?digitalcheck=42")
-    assert 'name="digitalcheck_submission_id" value="42"' in body(form)
+    form = client.get(f"/strategie/neu/?digitalcheck={check.pk}")
+    assert f'name="digitalcheck" value="{check.pk}"' in body(form)
+    assert "Ausgangslage aus dem Digitalcheck" in body(form)
     assert "Strategie zuerst" in body(form) and "Pilotprojekte zuerst" in body(form)
     response = client.post(
         "/strategie/neu/",
@@ -227,19 +230,36 @@ def test_create_form_prefills_the_digitalcheck_link_and_creates(personas: Person
             "kind": "district_alliance",
             "entry_variant": "mixed",
             "slug": "",
-            "digitalcheck_submission_id": "42",
+            "digitalcheck": str(check.pk),
         },
     )
     assert response.status_code == 302
     assert response["Location"] == "/strategie/musterstadt/smarte-region-nord/"
     workspace = Workspace.objects.get()
-    assert (workspace.kind, workspace.entry_variant, workspace.digitalcheck_submission_id) == (
+    assert (workspace.kind, workspace.entry_variant, workspace.digitalcheck) == (
         "district_alliance",
         "mixed",
-        42,
+        check,
     )
+    dashboard = body(client.get(response["Location"]))
+    assert "Ausgangslage aus dem Digitalcheck" in dashboard
+    assert check.result["overall"]["level_title"] in dashboard
+    # a check of another municipality cannot be linked, not even by its number
+    other = submitted_check(personas.beispieldorf)
+    refused = client.post(
+        "/strategie/neu/",
+        {
+            "municipality": personas.musterstadt.pk,
+            "title": "Fremder Check",
+            "kind": "strategy",
+            "entry_variant": "mixed",
+            "digitalcheck": str(other.pk),
+        },
+    )
+    assert refused.status_code == 400
+    assert "gibt es nicht oder Sie sehen ihn nicht" in body(refused)
+    assert Workspace.objects.count() == 1
     dashboard = client.get(response["Location"])
-    assert "Digitalcheck-Auswertung Nr. 42" in body(dashboard)
     assert "Strategie mit begleitenden Projekten" in body(dashboard)
 
 

@@ -261,7 +261,7 @@ def _workspace_out(workspace: Workspace, role: str) -> dict[str, Any]:
         "kind": workspace.kind,
         "entry_variant": workspace.entry_variant,
         "entry_variant_label": str(labels[workspace.entry_variant]),
-        "digitalcheck_submission_id": workspace.digitalcheck_submission_id,
+        "digitalcheck_submission_id": workspace.digitalcheck_id,
         "my_role": role,
         "created_at": workspace.created_at,
         "url": f"/strategie/{workspace.municipality.slug}/{workspace.slug}/",
@@ -343,6 +343,17 @@ def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status[Any]:
                 errors={"municipality": [f"Eine Kommune „{key}“ gibt es nicht."]},
             ),
         )
+    check = None
+    if payload.digitalcheck_submission_id is not None:
+        check = services.digitalcheck_for(user, str(payload.digitalcheck_submission_id))
+        if check is None:
+            message = "Diesen Digitalcheck gibt es nicht oder Sie sehen ihn nicht."
+            return Status(
+                422,
+                WorkspaceValidationErrorOut(
+                    detail=message, errors={"digitalcheck_submission_id": [message]}
+                ),
+            )
     try:
         workspace = services.create_workspace(
             actor=user,
@@ -351,7 +362,7 @@ def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status[Any]:
             kind=payload.kind,
             entry_variant=payload.entry_variant,
             slug=payload.slug,
-            digitalcheck_submission_id=payload.digitalcheck_submission_id,
+            digitalcheck=check,
         )
     except PermissionDenied as exc:
         return Status(403, WorkspaceErrorOut(detail=str(exc)))

@@ -43,12 +43,9 @@ class WorkspaceForm(forms.Form):
         required=False,
         help_text=_("Ohne Angabe aus dem Titel gebildet, z. B. „digitalstrategie-2030“."),
     )
-    digitalcheck_submission_id = forms.IntegerField(
-        label=_("Nummer der Digitalcheck-Auswertung (optional)"),
-        min_value=1,
-        required=False,
-        help_text=_("Verknüpft den Arbeitsraum mit dem Ergebnis eines Digitalchecks."),
-    )
+    #: The number or private-link token of the Digitalcheck to start from (set by the
+    #: result page's button; resolved by services.digitalcheck_for).
+    digitalcheck = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -60,11 +60,14 @@ class Workspace(models.Model):
         choices=EntryVariant.choices,
         default=EntryVariant.STRATEGY_FIRST,
     )
-    digitalcheck_submission_id = models.PositiveBigIntegerField(
-        _("Digitalcheck-Ergebnis"),
+    digitalcheck = models.ForeignKey(
+        "digitalcheck.Submission",
+        verbose_name=_("Ausgangslage (Digitalcheck)"),
         null=True,
         blank=True,
-        help_text=_("Nummer einer Digitalcheck-Auswertung, von der der Arbeitsraum ausgeht."),
+        on_delete=models.SET_NULL,
+        related_name="workspaces",
+        help_text=_("Der Digitalcheck, von dem die Bestandsanalyse ausgeht."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -90,6 +90,20 @@ def _unique_slug(municipality: Municipality, base: str) -> str:
 # --------------------------------------------------------------------------- workspaces
 
 
+def digitalcheck_for(user: Any, reference: str) -> Any | None:
+    """The Digitalcheck a workspace may start from: ``reference`` is the number of a check of
+    one of the user's municipalities, or the private link's token of an anonymous check (whoever
+    holds the link may use it). None when there is no such check."""
+    from kompass.digitalcheck import services as digitalcheck_services
+
+    reference = reference.strip()
+    if not reference:
+        return None
+    if reference.isdigit():
+        return digitalcheck_services.visible_to(user).filter(pk=int(reference)).first()
+    return digitalcheck_services.by_token(reference)
+
+
 def create_workspace(
     *,
     actor: Any,
@@ -98,7 +112,7 @@ def create_workspace(
     kind: str = Workspace.Kind.STRATEGY,
     entry_variant: str = Workspace.EntryVariant.STRATEGY_FIRST,
     slug: str = "",
-    digitalcheck_submission_id: int | None = None,
+    digitalcheck: Any | None = None,
 ) -> Workspace:
     """Open a workspace for ``municipality``; the creator joins the core team and every step
     (1 … 9, SB) starts in round 1 as "offen".
@@ -122,10 +136,15 @@ def create_workspace(
         errors.setdefault("entry_variant", []).append(
             _("Einstieg „%(value)s“ gibt es nicht.") % {"value": entry_variant}
         )
-    if digitalcheck_submission_id is not None and digitalcheck_submission_id < 1:
-        errors.setdefault("digitalcheck_submission_id", []).append(
-            _("Die Nummer der Digitalcheck-Auswertung muss positiv sein.")
-        )
+    if digitalcheck is not None:
+        if digitalcheck.result is None or digitalcheck.deleted_at is not None:
+            errors.setdefault("digitalcheck", []).append(
+                _("Der Digitalcheck ist nicht abgeschlossen oder gelöscht.")
+            )
+        elif digitalcheck.municipality_id not in (None, municipality.pk):
+            errors.setdefault("digitalcheck", []).append(
+                _("Dieser Digitalcheck gehört zu einer anderen Kommune.")
+            )
     slug = slug.strip().lower()
     if slug:
         if slug != german_slug(slug) or len(slug) > 80:
@@ -149,7 +168,7 @@ def create_workspace(
             slug=slug or _unique_slug(municipality, german_slug(title)),
             kind=kind,
             entry_variant=entry_variant,
-            digitalcheck_submission_id=digitalcheck_submission_id,
+            digitalcheck=digitalcheck,
             created_by=actor,
         )
         WorkspaceMember.objects.create(workspace=workspace, user=actor, role=Role.CORE_TEAM)

@@ -137,11 +137,15 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("Arbeitsräume legen Mitglieder einer Kommune an; Sie gehören keiner Kommune an.")
         )
-    initial: dict[str, Any] = {}
-    digitalcheck = request.GET.get("digitalcheck", "")
-    if digitalcheck.isdigit() and int(digitalcheck) > 0:
-        initial["digitalcheck_submission_id"] = int(digitalcheck)
-    form = WorkspaceForm(request.POST or None, municipalities=municipalities, initial=initial)
+    reference = request.GET.get("digitalcheck", "")
+    form = WorkspaceForm(
+        request.POST or None, municipalities=municipalities, initial={"digitalcheck": reference}
+    )
+    check = services.digitalcheck_for(user, form["digitalcheck"].value() or "")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["digitalcheck"] and check is None:
+            form.add_error(None, _("Diesen Digitalcheck gibt es nicht oder Sie sehen ihn nicht."))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -152,7 +156,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"],
                 entry_variant=data["entry_variant"],
                 slug=data["slug"] or "",
-                digitalcheck_submission_id=data["digitalcheck_submission_id"],
+                digitalcheck=check,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -168,7 +172,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "strategy/workspace_form.html",
-        {"form": form},
+        {"form": form, "check": check},
         status=400 if form.errors else 200,
     )
 
