@@ -68,9 +68,9 @@ def test_filter_profiles_by_programme_and_organisation_form_from_the_keyboard(
     tab_to(page, "document.activeElement.textContent.trim() === 'Filtern'")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"organisation=staff_unit"))
-    assert status.inner_text() == "4 Steckbriefe"
+    assert status.inner_text() == "5 Steckbriefe"
     towns = page.locator("tbody tr td:first-child a").all_inner_texts()
-    assert sorted(towns) == ["Heidelberg", "Konstanz", "Ludwigsburg", "Ulm"]
+    assert sorted(towns) == ["Heidelberg", "Konstanz", "Ludwigsburg", "Ravensburg", "Ulm"]
     # The chosen values stay selected after the page reloads.
     assert page.get_by_label("Organisationsform").input_value() == "staff_unit"
     assert_accessible(page)
