@@ -902,19 +902,41 @@ def generate(
             entries += search.insert_entries(entry_rows)
             if progress:
                 progress(done, total)
+        span = Span(
+            municipality_id - first.municipality,
+            profile_id - first.profile,
+            project_id - first.project,
+        )
         if copies > 1:
-            span = Span(
-                municipality_id - first.municipality,
-                profile_id - first.profile,
-                project_id - first.project,
-            )
-            replicate(cursor, first, span, copies - 1, edition=edition, index_only=index_only)
+            if postgres:
+                replicate(
+                    cursor, first, span, range(1, copies), edition=edition, index_only=index_only
+                )
             entries *= copies
             for term in df:
                 df[term] *= copies
         search.merge_vocabulary(df)
         if postgres:
             _finish_postgres(cursor)
+    if copies > 1 and not postgres:
+        # SQLite keeps a transaction's pages in its write-ahead log until it commits, so one
+        # transaction for 100 copies would need the database's size twice over on disk. Each
+        # copy is committed on its own and the log emptied after it: a failure here leaves
+        # the copies written so far (scale data for benchmarks only; the vocabulary already
+        # counts all of them).
+        for number in range(1, copies):
+            with transaction.atomic(), connection.cursor() as wrapper:
+                replicate(
+                    wrapper.cursor,
+                    first,
+                    span,
+                    range(number, number + 1),
+                    edition=edition,
+                    index_only=index_only,
+                )
+            if not connection.in_atomic_block:
+                with connection.cursor() as wrapper:
+                    wrapper.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     _tidy_up()
     counts = Counter(size_class(p.population) for p in plan.places)
     return Generated(
@@ -939,11 +961,11 @@ class Span:
 
 
 def _copy_statement(
-    model: type[models.Model], copies: int, where: str, replace: dict[str, str]
+    model: type[models.Model], numbers: range, where: str, replace: dict[str, str]
 ) -> str:
-    """``INSERT … SELECT`` of the rows matching ``where``, ``copies`` times: every column
-    as it is, except those in ``replace`` (SQL expressions that may use the copy number
-    ``g.k``, 1 to ``copies``). Copy after copy, each in id order, so the physical order of
+    """``INSERT … SELECT`` of the rows matching ``where``, once for every copy number in
+    ``numbers``: every column as it is, except those in ``replace`` (SQL expressions that may
+    use the copy number ``g.k``). Copy after copy, each in id order, so the physical order of
     the new rows repeats that of the originals. The same statement on both databases."""
     table = model._meta.db_table
     columns = [
@@ -953,21 +975,22 @@ def _copy_statement(
     ]
     values = ", ".join(replace.get(c, f"t.{c}") for c in columns)
     return (
-        f"WITH RECURSIVE g(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM g WHERE k < {copies:d}) "  # noqa: S608 - names are constants
+        f"WITH RECURSIVE g(k) AS (SELECT {numbers.start:d} UNION ALL SELECT k + 1 FROM g "  # noqa: S608 - names are constants
+        f"WHERE k < {numbers.stop - 1:d}) "  # noqa: S608 - names are constants
         f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM g, {table} t "
         f"WHERE {where} ORDER BY g.k, t.id"
     )
 
 
 def replicate(
-    cursor: Any, first: Span, span: Span, copies: int, *, edition: str, index_only: bool
+    cursor: Any, first: Span, span: Span, numbers: range, *, edition: str, index_only: bool
 ) -> None:
     """Copy the municipalities, profiles (with units), projects (with their fields) and
-    search entries generated from ``first`` on ``copies`` more times. Copy ``k`` shifts every
-    id by ``k`` times the span, appends ``-k`` to the slugs (so the search entries' profile
-    addresses change the same way) and has no AGS (the keys are unique and there are not
-    enough free ones); names and texts stay. The result equals what the indexer makes of the
-    copied records (a test rebuilds the index and compares)."""
+    search entries generated from ``first`` on, as the copies numbered ``numbers``. Copy
+    ``k`` shifts every id by ``k`` times the span, appends ``-k`` to the slugs (so the search
+    entries' profile addresses change the same way) and has no AGS (the keys are unique and
+    there are not enough free ones); names and texts stay. The result equals what the indexer
+    makes of the copied records (a test rebuilds the index and compares)."""
     shift_m = f"t.municipality_id + g.k * {span.municipality:d}"
     shift_p = f"g.k * {span.profile:d}"
     shift_j = f"g.k * {span.project:d}"
@@ -980,7 +1003,7 @@ def replicate(
         statements = [
             _copy_statement(
                 Municipality,
-                copies,
+                numbers,
                 in_range("id", first.municipality, span.municipality),
                 {
                     "id": f"t.id + g.k * {span.municipality:d}",
@@ -990,7 +1013,7 @@ def replicate(
             ),
             _copy_statement(
                 Profile,
-                copies,
+                numbers,
                 in_range("id", first.profile, span.profile),
                 {
                     "id": f"t.id + {shift_p}",
@@ -1000,19 +1023,19 @@ def replicate(
             ),
             _copy_statement(
                 OrganisationUnit,
-                copies,
+                numbers,
                 in_range("profile_id", first.profile, span.profile),
                 {"profile_id": f"t.profile_id + {shift_p}"},
             ),
             _copy_statement(
                 Project,
-                copies,
+                numbers,
                 in_range("id", first.project, span.project),
                 {"id": f"t.id + {shift_j}", "profile_id": f"t.profile_id + {shift_p}"},
             ),
             _copy_statement(
                 ProjectField,
-                copies,
+                numbers,
                 in_range("project_id", first.project, span.project),
                 {"project_id": f"t.project_id + {shift_j}"},
             ),
@@ -1023,8 +1046,8 @@ def replicate(
     cursor.execute(
         _copy_statement(
             SearchEntry,
-            copies,
-            f"t.edition = '{edition}'",
+            numbers,
+            f"t.edition = '{edition}' AND " + in_range("profile_pk", first.profile, span.profile),
             {
                 "object_id": f"t.object_id + CASE WHEN t.kind = '{profile}' THEN {shift_p} "
                 f"ELSE {shift_j} END",
