@@ -10,7 +10,8 @@ as such: names are composed from common German place-name parts, populations are
 log-normal distribution per Land (most municipalities small, a few large), project texts are
 drawn word by word from the shipped atlas texts (our own summaries), per field of action, so
 frequent words match many records and rare ones few, plus invented compounds for the long
-tail. The run is one transaction: all or nothing.
+tail. The run is one transaction (all or nothing), except that on SQLite each copy is
+committed on its own (see ``generate``).
 """
 
 from __future__ import annotations
