@@ -146,6 +146,21 @@ def test_existing_account_joins_after_signing_in(client: Client, personas: Perso
     assert personas.clara.role_in(personas.musterstadt) == Membership.Role.ADMIN
 
 
+def test_signed_in_as_another_account_the_link_says_so(client: Client, personas: Personas) -> None:
+    """Signed in as someone else, the invitation page used to send the visitor to the login
+    page, which sent them straight back (a loop). Now it explains and offers to sign out."""
+    invite(client, personas, "clara@example.org")
+    link = accept_link(mail.outbox[0])
+    client.force_login(personas.ben)
+    response = client.get(link)
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Sie sind als ben@beispieldorf.example angemeldet" in body
+    assert "clara@example.org" in body and reverse("accounts:logout") in body
+    assert client.post(link).status_code == 403
+    assert personas.clara.role_in(personas.musterstadt) is None
+
+
 def test_duplicate_member_cannot_be_invited(client: Client, personas: Personas) -> None:
     response = invite(client, personas, "mia@musterstadt.example")
     assert response.status_code == 400

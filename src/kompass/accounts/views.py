@@ -148,8 +148,16 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation_invalid.html", status=404)
     existing = User.objects.filter(email=invitation.email).first()
     if existing is not None:
-        # Someone who already has an account joins after signing in as that account.
-        if not request.user.is_authenticated or request.user.pk != existing.pk:
+        # Someone who already has an account joins after signing in as that account. Signed
+        # in as another account, the login page would send them straight back here: say so.
+        if request.user.is_authenticated and request.user.pk != existing.pk:
+            return render(
+                request,
+                "accounts/invitation_other_account.html",
+                {"invitation": invitation},
+                status=403,
+            )
+        if not request.user.is_authenticated:
             messages.info(
                 request,
                 _(
