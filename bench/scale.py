@@ -147,15 +147,17 @@ def skip_list(value: str) -> tuple[tuple[str, float], ...]:
 
 
 def existing_list(value: str) -> tuple[tuple[str, float, str], ...]:
-    """``postgresql:100=postgresql://…/scale100,…``: measure these prepared databases (made
-    with ``kompass manage generate_scale_data --scale N``) instead of generating them."""
+    """``postgresql:100=postgresql://…/scale100,sqlite:100=sqlite:////path/scale100.sqlite3``:
+    measure these prepared databases (made with ``kompass manage generate_scale_data --scale
+    N``) instead of generating them."""
     found = []
     for item in value.split(","):
         key, sep, url = item.partition("=")
         database, _, scale = key.partition(":")
-        if not sep or database != "postgresql" or not url.startswith("postgresql://"):
+        if not sep or database not in run.DATABASES or not url.startswith(f"{database}://"):
             raise argparse.ArgumentTypeError(
-                f"expected postgresql:SCALE=postgresql://..., not {item!r}"
+                f"expected postgresql:SCALE=postgresql://... or sqlite:SCALE=sqlite:////FILE, "
+                f"not {item!r}"
             )
         try:
             found.append((database, float(scale), url))
@@ -196,8 +198,8 @@ def parse_options(argv: Sequence[str]) -> Options:
         "--existing",
         type=existing_list,
         default=(),
-        metavar="postgresql:SCALE=URL,...",
-        help="measure a prepared PostgreSQL database at that scale instead of generating one "
+        metavar="DB:SCALE=URL,...",
+        help="measure a prepared database at that scale instead of generating one "
         "(it is neither changed nor dropped, except that the analysis figures are stored)",
     )
     args = parser.parse_args(argv)
