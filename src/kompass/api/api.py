@@ -12,6 +12,12 @@ from kompass.atlas.api import router as atlas_router
 from kompass.core.api import router as core_router
 from kompass.digitalcheck.api import router as digitalcheck_router
 from kompass.strategy.api import router as strategy_router
+from kompass.strategy.api_document import router as strategy_document_router
+from kompass.strategy.api_ideas import router as strategy_ideas_router
+from kompass.strategy.api_monitoring import router as strategy_monitoring_router
+from kompass.strategy.api_portfolio import router as strategy_portfolio_router
+from kompass.strategy.api_risks import router as strategy_risks_router
+from kompass.strategy.api_worksheets import router as strategy_worksheets_router
 
 api = NinjaAPI(
     title="Kommunalkompass API",
@@ -96,4 +102,13 @@ api.add_router("/", system)
 api.add_router("/", core_router)
 api.add_router("/", atlas_router)
 api.add_router("/strategy", strategy_router)
+for part in (
+    strategy_worksheets_router,
+    strategy_ideas_router,
+    strategy_portfolio_router,
+    strategy_risks_router,
+    strategy_monitoring_router,
+    strategy_document_router,
+):
+    api.add_router("/strategy", part)
 api.add_router("/digitalcheck", digitalcheck_router)

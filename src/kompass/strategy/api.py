@@ -248,6 +248,8 @@ def _member(request: HttpRequest, workspace_id: int) -> tuple[Workspace, Workspa
 
 
 NOT_FOUND = WorkspaceErrorOut(detail="Arbeitsraum nicht gefunden.")
+#: For the parts' routers (api_worksheets.py …): the same lookup and error answers.
+member_of = _member
 
 
 def _workspace_out(workspace: Workspace, role: str) -> dict[str, Any]:
@@ -298,6 +300,9 @@ def _validation_error(exc: ValidationError) -> WorkspaceValidationErrorOut:
         else {"__all__": [str(m) for m in exc.messages]}
     )
     return WorkspaceValidationErrorOut(detail=" ".join(exc.messages), errors=errors)
+
+
+validation_error = _validation_error
 
 
 @router.get(

@@ -412,3 +412,219 @@ class StepState(WorkspaceItem):
         """Results of the step that are not ticked yet, in the guide's order."""
         done = set(self.checklist or [])
         return [text for index, text in enumerate(self.info.results) if index not in done]
+
+
+# --------------------------------------------------------------------------- fields and projects
+
+
+class FieldOfAction(WorkspaceItem):
+    """A field of action (Handlungsfeld) of one workspace (step 4).
+
+    Seeded from the fields of the guide's example impact matrix (``source_term``, vocabulary
+    ``bbsr_impact_matrix`` in fields_of_action.yaml) or written by the team. ``atlas_fields``
+    maps it to the atlas's ten fields (slugs of ARCHITECTURE.md) so that atlas projects and
+    practice examples can be suggested for it. Type, spatial reference and the municipality's
+    role follow step 4 of the guide (004 lines 2165-2177, 2226-2236).
+    """
+
+    class Kind(models.TextChoices):
+        SECTORAL = "sectoral", _("sektoral")
+        CROSS_CUTTING = "cross_cutting", _("querschnittsorientiert")
+
+    class Spatial(models.TextChoices):
+        CITY = "city", _("gesamtes Gemeindegebiet")
+        DISTRICT = "district", _("Stadtteil oder Quartier")
+        SUBAREA = "subarea", _("anderer Teilraum")
+
+    class Responsibility(models.TextChoices):
+        LEADING = "leading", _("zentrale und verantwortliche Rolle")
+        IMPULSE = "impulse", _("Impulsgeberin")
+        SUPPORT = "support", _("Unterstützerin")
+
+    title = models.CharField(_("Bezeichnung"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.SECTORAL)
+    spatial_reference = models.CharField(
+        _("Raumbezug"), max_length=20, choices=Spatial.choices, default=Spatial.CITY
+    )
+    spatial_note = models.CharField(
+        _("Teilraum"), max_length=200, blank=True, help_text=_("z. B. der Name des Quartiers")
+    )
+    municipal_role = models.CharField(
+        _("Rolle der Kommune"),
+        max_length=30,
+        blank=True,
+        help_text=_("Eine der Rollen der Kommune aus dem Kompass der Handreichung."),
+    )
+    responsibility = models.CharField(
+        _("Verantwortung der Kommune"),
+        max_length=20,
+        choices=Responsibility.choices,
+        blank=True,
+    )
+    atlas_fields = models.JSONField(_("Handlungsfelder des Atlas"), default=list, blank=True)
+    source_term = models.CharField(_("Vorlage aus der Wirkungsmatrix"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    tracked_fields: ClassVar[dict[str, str]] = {
+        "title": "Bezeichnung",
+        "description": "Beschreibung",
+        "kind": "Art",
+        "spatial_reference": "Raumbezug",
+        "spatial_note": "Teilraum",
+        "municipal_role": "Rolle der Kommune",
+        "responsibility": "Verantwortung der Kommune",
+        "atlas_fields": "Handlungsfelder des Atlas",
+        "position": "Reihenfolge",
+    }
+
+    class Meta:
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        ordering = ["workspace", "position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def describe(self) -> str:
+        return f"Handlungsfeld „{self.title}“"
+
+
+class Project(WorkspaceItem):
+    """A project of the workspace's portfolio, from the sketch (step 5) to its evaluation.
+
+    ``sketch`` holds the answers of worksheet 6 (Projektskizze) as validated by
+    :mod:`kompass.strategy.worksheet_forms`; the columns below are what the portfolio,
+    roadmap, project matrix and monitoring filter and sort by.
+    """
+
+    class Status(models.TextChoices):
+        SKETCH = "sketch", _("Skizze")
+        RISK_ASSESSED = "risk_assessed", _("Risiken bewertet")
+        DECIDED = "decided", _("beschlossen")
+        IN_PREPARATION = "in_preparation", _("in Vorbereitung")
+        PROTOTYPE = "prototype", _("Prototyp")
+        IN_OPERATION = "in_operation", _("im Betrieb")
+        EVALUATED = "evaluated", _("evaluiert")
+        STOPPED = "stopped", _("gestoppt")
+
+    class Horizon(models.TextChoices):
+        # As the project matrix's "Realisierungshorizont" (worksheets.yaml).
+        SHORT_TERM = "short_term", _("kurzfristig")
+        MEDIUM_TERM = "medium_term", _("mittelfristig")
+        LONG_TERM = "long_term", _("langfristig")
+
+    class TrafficLight(models.TextChoices):
+        RED = "red", _("rot")
+        YELLOW = "yellow", _("gelb")
+        GREEN = "green", _("grün")
+
+    title = models.CharField(_("Projekttitel"), max_length=200)
+    field_of_action = models.ForeignKey(
+        FieldOfAction,
+        verbose_name=_("Handlungsfeld"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.SKETCH
+    )
+    summary = models.TextField(_("Kurzbeschreibung"), blank=True)
+    sketch = models.JSONField(_("Projektskizze"), default=dict, blank=True)
+    horizon = models.CharField(
+        _("Realisierungshorizont"), max_length=20, choices=Horizon.choices, blank=True
+    )
+    start_date = models.DateField(_("Beginn"), null=True, blank=True)
+    end_date = models.DateField(_("Ende"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("Budget (Euro)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    funding_sources = models.JSONField(
+        _("Finanzierungsquellen"),
+        default=list,
+        blank=True,
+        help_text=_('Liste von {"name": …, "amount": "Euro oder leer"}.'),
+    )
+    responsible = models.ForeignKey(
+        WorkspaceMember,
+        verbose_name=_("Verantwortlich"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipal_role = models.CharField(_("Rolle der Kommune"), max_length=30, blank=True)
+    depends_on = models.ManyToManyField(
+        "self",
+        verbose_name=_("hängt ab von"),
+        symmetrical=False,
+        blank=True,
+        related_name="dependents",
+    )
+    traffic_light = models.CharField(
+        _("Ampel"), max_length=10, choices=TrafficLight.choices, blank=True
+    )
+    traffic_light_rationale = models.TextField(_("Begründung der Ampel"), blank=True)
+    position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+
+    tracked_fields: ClassVar[dict[str, str]] = {
+        "title": "Projekttitel",
+        "field_of_action": "Handlungsfeld",
+        "status": "Status",
+        "summary": "Kurzbeschreibung",
+        "sketch": "Projektskizze",
+        "horizon": "Realisierungshorizont",
+        "start_date": "Beginn",
+        "end_date": "Ende",
+        "budget": "Budget (Euro)",
+        "funding_sources": "Finanzierungsquellen",
+        "responsible": "Verantwortlich",
+        "municipal_role": "Rolle der Kommune",
+        "traffic_light": "Ampel",
+        "traffic_light_rationale": "Begründung der Ampel",
+        "position": "Reihenfolge",
+    }
+
+    class Meta:
+        verbose_name = _("Projekt")
+        verbose_name_plural = _("Projekte")
+        ordering = ["workspace", "position", "title"]
+        indexes = [
+            models.Index(fields=["workspace", "status"], name="strategy_project_status"),
+            models.Index(fields=["workspace", "horizon"], name="strategy_project_horizon"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="strategy_project_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def describe(self) -> str:
+        return f"Projekt „{self.title}“"
+
+    def display_value(self, field: str, value: Any) -> str:
+        if field == "sketch":
+            return f"{len([v for v in (value or {}).values() if v not in (None, '', [])])} Felder"
+        if field == "funding_sources":
+            return ", ".join(str(s.get("name", "")) for s in value or []) or "–"
+        if field in ("field_of_action", "responsible"):
+            return str(value) if value is not None else "–"
+        return super().display_value(field, value)
+
+
+# The models of the workspace's parts live in their own modules (one owner each) and are
+# registered with the app by importing them here.
+from kompass.strategy.models_document import *  # noqa: E402,F403
+from kompass.strategy.models_ideas import *  # noqa: E402,F403
+from kompass.strategy.models_monitoring import *  # noqa: E402,F403
+from kompass.strategy.models_portfolio import *  # noqa: E402,F403
+from kompass.strategy.models_risks import *  # noqa: E402,F403
+from kompass.strategy.models_worksheets import *  # noqa: E402,F403

@@ -7,7 +7,25 @@ use; every page also has a name in the ``strategy`` namespace (``strategy:worksp
 
 from django.urls import include, path
 
-from kompass.strategy import views
+from kompass.strategy import (
+    urls_document,
+    urls_ideas,
+    urls_monitoring,
+    urls_portfolio,
+    urls_risks,
+    urls_worksheets,
+    views,
+)
+
+#: The pages of the workspace's parts, each under /strategie/<kommune>/<arbeitsraum>/.
+PART_PATTERNS = [
+    *urls_worksheets.urlpatterns,
+    *urls_ideas.urlpatterns,
+    *urls_portfolio.urlpatterns,
+    *urls_risks.urlpatterns,
+    *urls_monitoring.urlpatterns,
+    *urls_document.urlpatterns,
+]
 
 workspace_patterns = [
     path("", views.workspace_list, name="workspace_list"),
@@ -81,6 +99,7 @@ workspace_patterns = [
         views.activity_list,
         name="activity_list",
     ),
+    path("<slug:municipality>/<slug:workspace>/", include(PART_PATTERNS)),
 ]
 
 urlpatterns = [

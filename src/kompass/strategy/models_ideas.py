@@ -1,0 +1,5 @@
+"""Models of the strategy workspace: ideas (see docs/strategy_workspace.md)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
