@@ -364,6 +364,35 @@ def test_restore_period_and_purge(personas: Personas) -> None:
     assert list(Submission.objects.all()) == [recent]
 
 
+def test_abandoned_anonymous_drafts_are_purged_after_90_days(personas: Personas) -> None:
+    """Only anonymous drafts untouched for 90 days go; submitted anonymous checks, members'
+    drafts and recent drafts stay - also through the daily command."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = timezone.now() - timedelta(days=91)
+    abandoned, _ = services.start(population=12_000)
+    recent, _ = services.start(population=12_000)
+    finished, _ = services.start(population=12_000)
+    Submission.objects.filter(pk=finished.pk).update(status=Submission.Status.SUBMITTED)
+    member_draft, _ = services.start(municipality=personas.musterstadt)
+    Submission.objects.filter(pk__in=[abandoned.pk, finished.pk, member_draft.pk]).update(
+        updated_at=old
+    )
+    Submission.objects.filter(pk=recent.pk).update(updated_at=old + timedelta(days=2))
+
+    out = StringIO()
+    call_command("purge_deleted_checks", stdout=out)
+
+    assert "1 anonyme Entwürfe" in out.getvalue()
+    assert set(Submission.objects.values_list("pk", flat=True)) == {
+        recent.pk,
+        finished.pk,
+        member_draft.pk,
+    }
+
+
 def test_members_need_a_population(personas: Personas) -> None:
     personas.beispieldorf.population = None
     personas.beispieldorf.save()

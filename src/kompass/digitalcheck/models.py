@@ -18,6 +18,10 @@ from kompass.questionnaires.models import QuestionnaireVersion
 
 #: How long a member's deleted check can be restored before it is removed for good.
 RESTORE_DAYS = 30
+#: An anonymous check still in draft and not saved for this many days is removed: nobody can
+#: reach it without its private link, and a link unused for three months is taken as lost
+#: (docs/digitalcheck.md, "Retention").
+ABANDONED_DRAFT_DAYS = 90
 
 
 def hash_token(token: str) -> str:

@@ -25,7 +25,12 @@ from kompass.analysis.municipality_types import TypeInput, assign_type
 from kompass.analysis.size_classes import size_class
 from kompass.core.models import Land, Municipality, MunicipalityKind, SizeClass
 from kompass.digitalcheck import content
-from kompass.digitalcheck.models import RESTORE_DAYS, Submission, hash_token
+from kompass.digitalcheck.models import (
+    ABANDONED_DRAFT_DAYS,
+    RESTORE_DAYS,
+    Submission,
+    hash_token,
+)
 from kompass.questionnaires.definition import (
     NO_ANSWER,
     NO_ANSWER_LABEL,
@@ -745,6 +750,17 @@ def purge_deleted(*, now: datetime | None = None) -> int:
     returns how many. Run daily (``kompass manage purge_deleted_checks``)."""
     cutoff = (now or timezone.now()) - timedelta(days=RESTORE_DAYS)
     deleted, _ = Submission.objects.filter(deleted_at__lt=cutoff).delete()
+    return deleted
+
+
+def purge_abandoned_drafts(*, now: datetime | None = None) -> int:
+    """Remove anonymous checks still in draft that nobody saved for ``ABANDONED_DRAFT_DAYS``
+    days; returns how many. Submitted anonymous checks and members' drafts stay. Run daily
+    with :func:`purge_deleted` (``kompass manage purge_deleted_checks``)."""
+    cutoff = (now or timezone.now()) - timedelta(days=ABANDONED_DRAFT_DAYS)
+    deleted, _ = Submission.objects.filter(
+        municipality=None, status=Submission.Status.DRAFT, updated_at__lt=cutoff
+    ).delete()
     return deleted
 
 
