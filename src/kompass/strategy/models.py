@@ -185,6 +185,9 @@ class Activity(models.Model):
         COMBINED = "combined", _("zusammengelegt")
         SEPARATED = "separated", _("wieder getrennt")
         REVISION_STARTED = "revision_started", _("Überarbeitung begonnen")
+        VOTED = "voted", _("Punkt gesetzt")
+        VOTE_WITHDRAWN = "vote_withdrawn", _("Punkt zurückgenommen")
+        PROMOTED = "promoted", _("zur Projektskizze ausgearbeitet")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="activities")
     actor = models.ForeignKey(
@@ -585,6 +588,7 @@ class Project(WorkspaceItem):
         "traffic_light": "Ampel",
         "traffic_light_rationale": "Begründung der Ampel",
         "position": "Reihenfolge",
+        "depends_on": "hängt ab von",
     }
 
     class Meta:
