@@ -124,6 +124,12 @@ def test_schema_class_names_are_unique_across_the_apps() -> None:
         "kompass.atlas.api",
         "kompass.digitalcheck.api",
         "kompass.strategy.api",
+        "kompass.strategy.api_worksheets",
+        "kompass.strategy.api_ideas",
+        "kompass.strategy.api_portfolio",
+        "kompass.strategy.api_risks",
+        "kompass.strategy.api_monitoring",
+        "kompass.strategy.api_document",
     ):
         module = importlib.import_module(module_name)
         for name, cls in inspect.getmembers(module, inspect.isclass):

@@ -134,3 +134,24 @@ def test_municipality_page_is_public_and_member_link_only_for_members(
     assert "Mitglieder verwalten" not in client.get(url).content.decode()
     client.force_login(personas.mia)
     assert "Mitglieder verwalten" in client.get(url).content.decode()
+
+
+def test_the_shared_form_template_links_each_error_to_its_field() -> None:
+    """``_form.html`` gives the error list the id Django's widgets point at with
+    ``aria-describedby`` (``<id>_error`` since Django 5.2), so screen readers announce it."""
+    import re
+
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Sample(forms.Form):
+        title = forms.CharField(label="Titel", help_text="Kurz und klar.")
+
+    form = Sample(data={})
+    assert not form.is_valid()
+    html = render_to_string("_form.html", {"form": form})
+    described = re.search(r'<input[^>]*aria-describedby="([^"]+)"', html)
+    assert described is not None
+    error_list = re.search(r'<ul class="errorlist" id="([^"]+)"', html)
+    assert error_list is not None
+    assert error_list.group(1) in described.group(1).split()

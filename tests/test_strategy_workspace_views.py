@@ -583,3 +583,112 @@ def test_invitees_addresses_in_the_log_are_for_the_core_team_only(team: Team) ->
         page = body(client_for(user).get(f"{BASE}/aktivitaet/"))
         assert "geheim@partner.example" not in page
         assert "Einladung einer Person" in page
+
+
+def test_step_pages_link_their_worksheets_and_the_pages_where_the_work_happens(
+    team: Team,
+) -> None:
+    client = client_for(team.anna)
+    step_one = body(client.get(f"{BASE}/schritte/1/"))
+    assert f'href="{BASE}/arbeitshilfen/digitalisation_questionnaire/"' in step_one
+    assert f'href="{BASE}/arbeitshilfen/actor_mapping/"' in step_one
+    step_six = body(client.get(f"{BASE}/schritte/6/"))
+    assert f'href="{BASE}/arbeitshilfen/risk_matrix/"' in step_six
+    assert f'href="{BASE}/risiken/"' in step_six
+    assert f'href="{BASE}/arbeitshilfen/actor_mapping/"' not in step_six
+    special = body(client.get(f"{BASE}/schritte/SB/"))
+    assert f'href="{BASE}/strategiepapier/"' in special
+
+
+def test_dashboard_sums_up_every_part(team: Team) -> None:
+    """ "Stand der Arbeit": counts per part from aggregate queries; stopped projects leave the
+    budget, outdated risk scores are counted apart, not in a band."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from kompass.strategy import items, risks
+    from kompass.strategy.models import FieldOfAction, Project
+    from kompass.strategy.models_ideas import Idea
+    from kompass.strategy.models_portfolio import Milestone
+    from kompass.strategy.models_risks import Risk
+
+    ws, anna = team.workspace, team.anna
+    today = timezone.localdate()
+    field = items.create_item(FieldOfAction(workspace=ws, title="Mobilität"), actor=anna)
+    for title in ("Parken", "Radwege", "Busse"):
+        items.create_item(Idea(workspace=ws, title=title, field_of_action=field), actor=anna)
+    running = items.create_item(
+        Project(workspace=ws, title="Sensorik", status="prototype", budget=Decimal("1000")),
+        actor=anna,
+    )
+    items.create_item(
+        Project(workspace=ws, title="Alt", status="stopped", budget=Decimal("9999")), actor=anna
+    )
+    items.create_item(
+        Milestone(
+            workspace=ws, project=running, title="Verspätet", due_date=today - dt.timedelta(1)
+        ),
+        actor=anna,
+    )
+    items.create_item(
+        Milestone(workspace=ws, project=running, title="Start", due_date=today + dt.timedelta(9)),
+        actor=anna,
+    )
+    scale = risks.current_scale(ws)
+    items.create_item(
+        Risk(
+            workspace=ws,
+            title="Hoch",
+            probability=5,
+            damage=5,
+            score=25,
+            band="high",
+            scale_version=scale.version,
+        ),
+        actor=anna,
+    )
+    items.create_item(
+        Risk(
+            workspace=ws,
+            title="Veraltet",
+            probability=2,
+            damage=2,
+            score=4,
+            band="low",
+            scale_version=scale.version + 7,
+        ),
+        actor=anna,
+    )
+
+    page = body(client_for(team.lea).get(f"{BASE}/"))
+
+    summary = page[page.index('id="stand-der-arbeit"') :]
+    assert "3 Ideen" in summary and "1 Handlungsfeld" in summary and "Longlist: 3" in summary
+    assert "2 Projekte" in summary and "Prototyp: 1" in summary and "gestoppt: 1" in summary
+    assert "Budget ohne gestoppte Projekte: 1.000 €" in summary
+    assert "1 Meilenstein ist überfällig." in summary
+    assert f"{(today + dt.timedelta(9)).strftime('%d.%m.%Y')}: Start (Sensorik)" in summary
+    assert "Stufe hoch: 1" in summary and "Stufe gering: 0" in summary
+    assert "neu zu bewerten: 1" in summary
+    assert "Noch nicht begonnen." in summary
+    assert 'id="stand-monitoring"' not in summary  # no indicator yet, no monitoring panel
+
+    from kompass.strategy import monitoring
+
+    monitoring.create_indicator(
+        actor=anna,
+        workspace=ws,
+        project=running.pk,
+        level="output",
+        name="Sensoren in Betrieb",
+        baseline_value="0",
+        baseline_date=today - dt.timedelta(100),
+        target_value="10",
+        target_date=today + dt.timedelta(100),
+        direction="higher",
+    )
+    summary = body(client_for(team.lea).get(f"{BASE}/"))
+    panel = summary[summary.index('id="stand-monitoring"') :]
+    assert "keine Daten: 1" in panel and "auf Kurs: 0" in panel

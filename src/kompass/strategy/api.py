@@ -377,7 +377,7 @@ def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status[Any]:
 
 
 @router.get(
-    "/workspaces/{workspace_id}",
+    "/workspaces/{int:workspace_id}",
     response={200: WorkspaceDetailOut, 401: WorkspaceErrorOut, 404: WorkspaceErrorOut},
     auth=api_key_auth,
     summary="Ein Arbeitsraum",

@@ -10,13 +10,16 @@ capability                         core_team  contributor  reader  external_part
 =================================  =========  ===========  ======  ================
 view (dashboard, steps, log)       yes        yes          yes     yes
 see members' e-mail addresses      yes        no           no      no
-edit steps (later: worksheets)     yes        yes          no      no
-contribute (later: ideas, votes)   yes        yes          no      yes
+edit steps and every part (1)      yes        yes          no      no
+contribute (2)                     yes        yes          no      yes
 invite, change roles, remove       yes        no           no      no
 leave the workspace                yes*       yes          yes     yes
 =================================  =========  ===========  ======  ================
 
-\\* not the last member of the core team.
+\\* not the last member of the core team. (1) worksheets, fields of action, projects, risks,
+monitoring, the strategy paper; some actions are the core team's alone (opening a vote,
+changing the risk scale, publishing criteria weights, exporting) - see each part's docs.
+(2) ideas, dots in a vote, and entries of the actor-mapping and idea-card worksheets.
 """
 
 from __future__ import annotations

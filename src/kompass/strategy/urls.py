@@ -15,6 +15,7 @@ from kompass.strategy import (
     urls_risks,
     urls_worksheets,
     views,
+    views_document,
 )
 
 #: The pages of the workspace's parts, each under /strategie/<kommune>/<arbeitsraum>/.
@@ -31,6 +32,7 @@ workspace_patterns = [
     path("", views.workspace_list, name="workspace_list"),
     path("neu/", views.workspace_create, name="workspace_create"),
     path("einladung/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("importieren/", views_document.transfer_import_global, name="workspace_import"),
     path("<slug:municipality>/<slug:workspace>/", views.workspace_detail, name="workspace_detail"),
     path(
         "<slug:municipality>/<slug:workspace>/strategie-ueberarbeiten/",

@@ -18,14 +18,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompass.accounts.forms import AcceptInvitationForm
 from kompass.accounts.models import User
 from kompass.core.models import Municipality
-from kompass.strategy import services
+from kompass.strategy import dashboard, services
 from kompass.strategy.forms import InviteForm, RoleForm, StepForm, VersionForm, WorkspaceForm
 from kompass.strategy.items import VersionConflict
 from kompass.strategy.models import Activity, StepState, Workspace, WorkspaceMember
@@ -250,11 +250,42 @@ def workspace_detail(request: HttpRequest, municipality: str, workspace: str) ->
             repeat_description=loop_description("repeat"),
             parallel_description=loop_description("parallel_cycles"),
             presentation=presentation,
+            work=dashboard.summary(ctx.workspace),
         ),
     )
 
 
 # --------------------------------------------------------------------------- steps
+
+
+#: The workspace pages where a step's work is done (URL name, link text), per step code.
+STEP_PART_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
+    "1": (("worksheet_list", "Bestandsanalyse mit dem Fragebogen Digitalisierung"),),
+    "3": (("worksheet_list", "Vision und Ziele im Zielmapping festhalten"),),
+    "4": (("field_list", "Handlungsfelder des Arbeitsraums"),),
+    "5": (
+        ("idea_list", "Ideen sammeln"),
+        ("voting", "Mit Klebepunkten abstimmen"),
+        ("portfolio", "Projektskizzen"),
+    ),
+    "6": (("risk_list", "Risikomatrix"),),
+    "7": (("project_matrix", "Projektmatrix"), ("portfolio", "Projekte und Ampel")),
+    "8": (("roadmap", "Roadmap und Meilensteine"), ("portfolio", "Projekte umsetzen")),
+    "9": (("monitoring", "Monitoring und Wirkungsmessung"),),
+    "SB": (("document", "Strategiepapier schreiben"),),
+}
+
+
+def _part_pages(ctx: Context, code: str) -> list[tuple[str, str]]:
+    """(url, text) of the part pages for step ``code`` that exist."""
+    args = [ctx.workspace.municipality.slug, ctx.workspace.slug]
+    pages = []
+    for name, text in STEP_PART_PAGES.get(code, ()):
+        try:
+            pages.append((reverse(f"strategy:{name}", args=args), text))
+        except NoReverseMatch:
+            continue
+    return pages
 
 
 def _render_step(
@@ -265,7 +296,16 @@ def _render_step(
     if step.info.combinable_with:
         partner = step_info(step.info.combinable_with[0])
     latest = rounds[-1] if rounds else step
-    worksheets = {w.slug: (w.number, w.title) for w in load_worksheets()}
+    all_worksheets = load_worksheets()
+    worksheets = {w.slug: (w.number, w.title) for w in all_worksheets}
+    step_number = int(step.code) if step.code.isdigit() else None
+    args = [ctx.workspace.municipality.slug, ctx.workspace.slug]
+    worksheet_links = [
+        (w.number, w.title, reverse("strategy:worksheet_detail", args=[*args, w.slug]))
+        for w in all_worksheets
+        if step_number in w.steps
+        or (step_number is None and (w.number, w.title) in step.info.worksheets)
+    ]
     done = set(step.checklist or [])
     return render(
         request,
@@ -283,6 +323,8 @@ def _render_step(
                 for m in step.info.methods
             ],
             checklist_items=[(i in done, text) for i, text in enumerate(step.info.results)],
+            worksheet_links=worksheet_links,
+            part_pages=_part_pages(ctx, step.code),
             has_actions=bool(
                 partner
                 or step.info.repeatable

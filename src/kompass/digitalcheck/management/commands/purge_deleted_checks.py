@@ -23,5 +23,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{count} gelöschte Digitalchecks endgültig entfernt.")
         abandoned = purge_abandoned_drafts()
         self.stdout.write(
-            f"{abandoned} anonyme Entwürfe ohne Änderung seit {ABANDONED_DRAFT_DAYS} Tagen entfernt."
+            f"{abandoned} anonyme Entwürfe ohne Änderung seit {ABANDONED_DRAFT_DAYS} Tagen "
+            "entfernt."
         )
