@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run setup test lint format bench bench-scale bench-digitalcheck clean
+.PHONY: run setup test lint format bench bench-scale bench-digitalcheck bench-strategy clean
 
 ## run: set up (venv, assets, local secret) and serve on SQLite with the shipped data
 run: setup var/secret_key
@@ -77,6 +77,10 @@ bench-scale: setup
 ## bench-digitalcheck: evaluations per second and the peer benchmark over 10,000 checks
 bench-digitalcheck: setup
 	$(BIN)/python bench/digitalcheck.py $(BENCH_ARGS)
+
+## bench-strategy: strategy workspace pages and document export at 1x and 10x (bench/README.md)
+bench-strategy: setup
+	$(BIN)/python bench/strategy.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache
