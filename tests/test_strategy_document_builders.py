@@ -258,3 +258,53 @@ def test_worksheet_entries_fill_goals(team: Team) -> None:
     )
     items.soft_delete_item(entry, actor=team.anna, version=entry.version)
     assert service.generated_text(team.workspace, "goals_guidelines") == ""
+
+
+def test_long_lists_are_shortened_and_indicators_cost_no_query_each(team: Team) -> None:
+    """The paper lists at most PAPER_LIST_LIMIT risks, milestones and indicators and counts
+    the rest; band counts cover every risk; the latest measurement of every indicator comes
+    from one query, however many indicators there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _field, project = add_content(team)
+    limit = service.PAPER_LIST_LIMIT
+    Risk.objects.bulk_create(
+        Risk(
+            workspace=team.workspace,
+            project=project,
+            title=f"Risiko {i:03}",
+            probability=5,
+            damage=5,
+            score=25,
+            band="high",
+            scale_version=1,
+        )
+        for i in range(limit + 5)
+    )
+    (risks,) = service.build_risks(team.workspace)
+    assert risks.count("\n– ") == limit
+    assert f"({limit + 5} erfasst; hoch: {limit + 5})" in risks
+    assert risks.endswith("… und 5 weitere im Arbeitsraum.")
+
+    level = Indicator._meta.get_field("level").choices[0][0]
+
+    def indicators(n: int) -> None:
+        made = Indicator.objects.bulk_create(
+            Indicator(workspace=team.workspace, project=project, level=level, name=f"I{i}")
+            for i in range(n)
+        )
+        Measurement.objects.bulk_create(
+            Measurement(workspace=team.workspace, indicator=m, date=dt.date(2027, 1, 1), value=1)
+            for m in made
+        )
+
+    indicators(3)
+    with CaptureQueriesContext(connection) as few:
+        service.build_indicators(team.workspace)
+    indicators(limit)
+    with CaptureQueriesContext(connection) as many:
+        (text,) = service.build_indicators(team.workspace)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert text.count("\n– ") == limit and text.endswith("… und 3 weitere im Arbeitsraum.")
+    assert "zuletzt 1" in text

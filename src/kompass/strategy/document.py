@@ -39,7 +39,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -409,6 +409,19 @@ def _choice_label(row: Any, name: str) -> str:
     return str(display()) if callable(display) else str(value)
 
 
+#: How many risks, milestones and indicators the paper lists one by one; the rest are counted
+#: and stay in the workspace (docs/strategy_document.md, "Long lists"). A strategy paper for the
+#: council names the main points; a workspace at ten times a large one has 5,000 risks.
+PAPER_LIST_LIMIT = 40
+
+
+def _more(total: int, shown: int) -> str:
+    """The closing line of a shortened list, or nothing."""
+    if total <= shown:
+        return ""
+    return "\n" + _("… und %(n)s weitere im Arbeitsraum.") % {"n": total - shown}
+
+
 def build_risks(workspace: Workspace) -> list[str]:
     """The risk summary of the risk matrix (worksheet 7, step 6; guide lines 2405-2410 and
     2494-2499 ask for counter-measures and an emergency plan for high risks): every live risk,
@@ -425,9 +438,16 @@ def build_risks(workspace: Workspace) -> list[str]:
         order.insert(0, models.F("score").desc(nulls_last=True))
     lines = []
     bands: dict[str, int] = {}
+    listed = 0
     for risk in rows.order_by(*order):
         title = str(risk.title or "").strip()
         if not title:
+            continue
+        listed += 1
+        if listed > PAPER_LIST_LIMIT:
+            band = _choice_label(risk, "band")
+            if band:
+                bands[band] = bands.get(band, 0) + 1
             continue
         details = []
         project = getattr(risk, "project", None)
@@ -460,7 +480,7 @@ def build_risks(workspace: Workspace) -> list[str]:
         lines.append(line)
     if not lines:
         return []
-    summary = _("Risiken und Gegenmaßnahmen (%(n)s erfasst") % {"n": len(lines)}
+    summary = _("Risiken und Gegenmaßnahmen (%(n)s erfasst") % {"n": listed}
     if bands:
         field = model._meta.get_field("band")
         counts = [
@@ -469,7 +489,7 @@ def build_risks(workspace: Workspace) -> list[str]:
             if bands.get(str(label))
         ]
         summary += "; " + ", ".join(counts)
-    return [summary + "):\n" + "\n".join(lines)]
+    return [summary + "):\n" + "\n".join(lines) + _more(listed, len(lines))]
 
 
 def build_milestones(workspace: Workspace) -> list[str]:
@@ -480,8 +500,9 @@ def build_milestones(workspace: Workspace) -> list[str]:
     if model is None or not _has_field(model, "due_date"):
         return []
     rows = _live_projects_only(_live(model, workspace).select_related("project"))
+    total = rows.count()
     lines = []
-    for milestone in rows.order_by("due_date", "title", "pk"):
+    for milestone in rows.order_by("due_date", "title", "pk")[:PAPER_LIST_LIMIT]:
         kind = _choice_label(milestone, "kind")
         text = f"– {_date(milestone.due_date)}: {kind + ' ' if kind else ''}„{milestone.title}“"
         project = getattr(milestone, "project", None)
@@ -493,7 +514,7 @@ def build_milestones(workspace: Workspace) -> list[str]:
         lines.append(text)
     if not lines:
         return []
-    return [_("Zeitplan mit Meilensteinen:") + "\n" + "\n".join(lines)]
+    return [_("Zeitplan mit Meilensteinen:") + "\n" + "\n".join(lines) + _more(total, len(lines))]
 
 
 def _german_number(value: Any) -> str:
@@ -562,8 +583,20 @@ def build_indicators(workspace: Workspace) -> list[str]:
         return []
     rows = _live_projects_only(_live(model, workspace).select_related("project"))
     measurement = optional_model("Measurement")
+    has_measurements = measurement is not None and _has_field(measurement, "indicator")
+    if has_measurements:
+        # The latest live measurement of every indicator in the same query (no query per
+        # indicator: a large workspace has thousands).
+        latest = measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date", "-pk")
+        rows = rows.annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_date=Subquery(latest.values("date")[:1]),
+        )
+    total = rows.count()
     lines = []
-    for indicator in rows.order_by("project__position", "project__title", "name", "pk"):
+    for indicator in rows.order_by("project__position", "project__title", "name", "pk")[
+        :PAPER_LIST_LIMIT
+    ]:
         details = []
         level = _choice_label(indicator, "level")
         if level:
@@ -572,21 +605,20 @@ def build_indicators(workspace: Workspace) -> list[str]:
         target = str(getattr(indicator, "target_text", "") or "–")
         details.append(_("Ausgangswert %s") % baseline)
         details.append(_("Zielwert %s") % target)
-        if measurement is not None and _has_field(measurement, "indicator"):
-            latest = (
-                measurement.objects.filter(indicator=indicator).order_by("-date", "-pk").first()
+        if has_measurements and indicator.latest_date is not None:
+            details.append(
+                _("zuletzt %(v)s am %(d)s")
+                % {
+                    "v": indicator.with_unit(indicator.latest_value),
+                    "d": _date(indicator.latest_date),
+                }
             )
-            if latest is not None:
-                details.append(
-                    _("zuletzt %(v)s am %(d)s")
-                    % {"v": indicator.with_unit(latest.value), "d": _date(latest.date)}
-                )
         project = getattr(indicator, "project", None)
         prefix = f"{project.title}: " if project is not None else ""
         lines.append(f"– {prefix}{indicator.name} ({'; '.join(details)})")
     if not lines:
         return []
-    return [_("Indikatoren des Monitorings:") + "\n" + "\n".join(lines)]
+    return [_("Indikatoren des Monitorings:") + "\n" + "\n".join(lines) + _more(total, len(lines))]
 
 
 def build_evaluation_plans(workspace: Workspace) -> list[str]:
