@@ -28,7 +28,7 @@ UPCOMING_MILESTONES = 5
 
 
 @dataclass(frozen=True)
-class Count_:
+class PartCount:
     """A labelled count, in the order the part defines its states."""
 
     key: str
@@ -41,36 +41,36 @@ class Summary:
     worksheet_entries: int = 0
     fields_of_action: int = 0
     ideas_total: int = 0
-    ideas_by_status: list[Count_] = field(default_factory=list)
+    ideas_by_status: list[PartCount] = field(default_factory=list)
     dots: int = 0
     projects_total: int = 0
-    projects_by_status: list[Count_] = field(default_factory=list)
+    projects_by_status: list[PartCount] = field(default_factory=list)
     budget_total: Decimal | None = None
     milestones_overdue: int = 0
     milestones_upcoming: list[Any] = field(default_factory=list)
     risks_total: int = 0
-    risks_by_band: list[Count_] = field(default_factory=list)
+    risks_by_band: list[PartCount] = field(default_factory=list)
     risks_to_rescore: int = 0
     risks_unscored: int = 0
     #: Projects with indicators per monitoring status (in the order of the status rule).
-    monitoring: list[Count_] = field(default_factory=list)
+    monitoring: list[PartCount] = field(default_factory=list)
     document: Any = None
     document_versions: int = 0
     last_decision: Any = None
 
 
-def _ordered(choices: Any, counts: dict[str, int]) -> list[Count_]:
-    return [Count_(value, str(label), counts.get(value, 0)) for value, label in choices]
+def _ordered(choices: Any, counts: dict[str, int]) -> list[PartCount]:
+    return [PartCount(value, str(label), counts.get(value, 0)) for value, label in choices]
 
 
-def _monitoring(workspace: Workspace) -> list[Count_]:
+def _monitoring(workspace: Workspace) -> list[PartCount]:
     """Projects per monitoring status; empty when no project has an indicator yet."""
     from kompass.strategy import monitoring
 
     counts = monitoring.status_counts(workspace)
     if not any(counts.values()):
         return []
-    return [Count_(s, monitoring.status_label(s), counts.get(s, 0)) for s in monitoring.STATUSES]
+    return [PartCount(s, monitoring.status_label(s), counts.get(s, 0)) for s in monitoring.STATUSES]
 
 
 def summary(workspace: Workspace, *, today: dt.date | None = None) -> Summary:
@@ -119,24 +119,21 @@ def summary(workspace: Workspace, *, today: dt.date | None = None) -> Summary:
     risks = Risk.objects.filter(workspace=workspace).filter(
         Q(project__isnull=True) | Q(project__deleted_at__isnull=True)
     )
-    current_version = scale.version if scale is not None else None
+    # Without a scale row nothing has been scored yet: the risk pages create it first.
+    current_version = scale.version if scale is not None else 0
+    scored = Q(probability__isnull=False)
     risk_figures = risks.aggregate(
         total=Count("id"),
-        unscored=Count("id", filter=Q(probability__isnull=True)),
-        outdated=Count(
-            "id",
-            filter=Q(probability__isnull=False) & ~Q(scale_version=current_version)
-            if current_version is not None
-            else Q(pk__in=[]),
-        ),
+        unscored=Count("id", filter=~scored),
+        outdated=Count("id", filter=scored & ~Q(scale_version=current_version)),
     )
     result.risks_total = risk_figures["total"]
     result.risks_unscored = risk_figures["unscored"]
     result.risks_to_rescore = risk_figures["outdated"]
     band_counts: dict[str, int] = {}
-    if current_version is not None:
+    if scale is not None:
         band_counts = dict(
-            risks.filter(probability__isnull=False, scale_version=current_version)
+            risks.filter(scored, scale_version=current_version)
             .values_list("band")
             .annotate(n=Count("id"))
             .values_list("band", "n")
